@@ -1,0 +1,54 @@
+import Fluent
+import Vapor
+
+/// `shiftbridge demo [--hostname H] [--port P]`: the app on an embedded SQLite under
+/// `./data/demo`, with an administrator whose password is new on every start.
+enum Demo {
+    static let dataDirectory = "./data/demo"
+    static let adminEmail = "admin@demo.shiftbridge.local"
+
+    /// Prepares the demo and returns the arguments that start the server.
+    static func prepare(_ app: Application, arguments: [String], executable: String) async throws -> [String] {
+        var hostname = "127.0.0.1"
+        var port = 8080
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            switch argument {
+            case "--hostname", "-H": hostname = iterator.next() ?? hostname
+            case "--port", "-p":
+                guard let value = iterator.next(), let parsed = Int(value) else {
+                    throw AdminAccounts.Failure.invalid("--port takes a number, e.g. --port 8080")
+                }
+                port = parsed
+            default:
+                throw AdminAccounts.Failure.invalid("Unknown demo option '\(argument)'. Usage: shiftbridge demo [--hostname 127.0.0.1] [--port 8080]")
+            }
+        }
+
+        let password = [UInt8].random(count: 12).base64String()
+            .replacingOccurrences(of: "/", with: "x").replacingOccurrences(of: "+", with: "y")
+        let hash = try await app.password.async.hash(password)
+        try await app.db.transaction { db in
+            if let existing = try await User.query(on: db).filter(\.$email == adminEmail).first() {
+                existing.passwordHash = hash
+                try await existing.save(on: db)
+            } else {
+                try await User(email: adminEmail, passwordHash: hash).create(on: db)
+                try await AuditEvent.record(on: db, actor: "demo", action: "admin.created", target: "user:\(adminEmail)", after: "demo administrator")
+            }
+        }
+
+        let shownHost = hostname == "0.0.0.0" ? "127.0.0.1" : hostname
+        print("""
+
+        ┌─ Shiftbridge demo ─────────────────────────────────────────
+        │ Open      http://\(shownHost):\(port)/
+        │ Email     \(adminEmail)
+        │ Password  \(password)
+        │ Data      \(dataDirectory) (embedded SQLite)
+        └─ Press Ctrl-C to stop. ─────────────────────────────────────
+
+        """)
+        return [executable, "serve", "--hostname", hostname, "--port", "\(port)"]
+    }
+}

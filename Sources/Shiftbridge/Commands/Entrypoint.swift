@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+import Vapor
+
+/// The `shiftbridge` executable: reads configuration, wires the app, runs a subcommand.
+public enum Entrypoint {
+    public static func main() async {
+        var env: Environment
+        do {
+            env = try Environment.detect()
+        } catch {
+            printError(error)
+            exit(2)
+        }
+        try? LoggingSystem.bootstrap(from: &env)
+        var arguments = env.arguments
+        let subcommand = arguments.count > 1 ? arguments[1] : nil
+        var environment = ProcessInfo.processInfo.environment
+        if subcommand == "demo" {
+            // The demo always runs on its own embedded database, whatever the shell has set.
+            environment["SHIFTBRIDGE_DATA_DIR"] = Demo.dataDirectory
+            environment["DATABASE_URL"] = nil
+            environment["SHIFTBRIDGE_SECRET_KEY"] = nil
+        }
+
+        let app: Application
+        do {
+            app = try await Application.make(env)
+        } catch {
+            printError(error)
+            exit(1)
+        }
+        var exitCode: Int32 = 0
+        do {
+            let config = try AppConfig.load(environment: environment)
+            try await configure(app, config: config)
+            if subcommand == "demo" {
+                arguments = try await Demo.prepare(app, arguments: Array(arguments.dropFirst(2)), executable: arguments[0])
+                app.environment.arguments = arguments
+            }
+        } catch {
+            printError(error)
+            exitCode = 1
+        }
+        if exitCode == 0 {
+            do {
+                try await app.execute()
+            } catch {
+                // Vapor has already printed the command's error.
+                exitCode = 1
+            }
+        }
+        try? await app.asyncShutdown()
+        if exitCode != 0 { exit(exitCode) }
+    }
+}
+
+private func printError(_ error: any Error) {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+}

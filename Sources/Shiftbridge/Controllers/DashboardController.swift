@@ -1,0 +1,62 @@
+import Fluent
+import Vapor
+
+/// The dashboard's pages. Each handler builds a view model and renders it.
+struct DashboardController {
+    func boot(pages: any RoutesBuilder) {
+        pages.get(use: home)
+        pages.get("rotations", use: rotations)
+        pages.get("people", use: people)
+        pages.get("provisioning", use: provisioning)
+        pages.get("settings", use: settings)
+        pages.get("settings", "integrations", use: integrations)
+        pages.get("audit", use: audit)
+    }
+
+    func home(req: Request) async throws -> Response {
+        let recent = try await AuditEvent.query(on: req.db).sort(\.$occurredAt, .descending).limit(10).all()
+        let model = HomePage.Model(recentEvents: recent.map(\.row))
+        return HTMLResponse.make(html: HomePage.render(model, context: req.pageContext(title: "Overview")))
+    }
+
+    func rotations(req: Request) async throws -> Response {
+        empty(req, .rotations, "No rotations yet. Rotations, and binding them to PagerDuty schedules, arrive with the rotations feature.")
+    }
+
+    func people(req: Request) async throws -> Response {
+        empty(req, .people, "No people yet. People are added by hand, by the HR import, or from PagerDuty schedule members.")
+    }
+
+    func provisioning(req: Request) async throws -> Response {
+        empty(req, .provisioning, "No HR import yet. Provisioning plans PagerDuty user changes from an HR export.")
+    }
+
+    func settings(req: Request) async throws -> Response {
+        req.redirect(to: Section.integrations.path)
+    }
+
+    func integrations(req: Request) async throws -> Response {
+        empty(req, .integrations, "PagerDuty is not connected.")
+    }
+
+    func audit(req: Request) async throws -> Response {
+        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let perPage = 50
+        let events = try await AuditEvent.query(on: req.db)
+            .sort(\.$occurredAt, .descending)
+            .range(((page - 1) * perPage)..<(page * perPage + 1))
+            .all()
+        let model = AuditLogPage.Model(rows: events.prefix(perPage).map(\.row), page: page, hasMore: events.count > perPage)
+        return HTMLResponse.make(html: AuditLogPage.render(model, context: req.pageContext(title: "Audit log", section: .audit)))
+    }
+
+    private func empty(_ req: Request, _ section: Section, _ message: String) -> Response {
+        HTMLResponse.make(html: EmptySectionPage.render(section, message: message, context: req.pageContext(title: section.title, section: section)))
+    }
+}
+
+extension AuditEvent {
+    var row: AuditLogPage.Row {
+        AuditLogPage.Row(time: occurredAt, actor: actor, action: action, target: target, before: beforeSummary, after: afterSummary)
+    }
+}

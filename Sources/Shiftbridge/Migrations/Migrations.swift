@@ -1,0 +1,11 @@
+import Fluent
+
+/// Every migration, in order. Names are numbered; never rename or reorder a shipped one.
+enum AppMigrations {
+    static let all: [any Migration] = [
+        CreateUsers(),
+        CreateAPITokens(),
+        CreateAuditEvents(),
+        SessionRecord.migration,
+    ]
+}

@@ -1,0 +1,50 @@
+import Plot
+
+/// The overview a signed-in admin lands on.
+enum HomePage {
+    struct Model {
+        let recentEvents: [AuditLogPage.Row]
+    }
+
+    static func render(_ model: Model, context: PageContext) -> String {
+        Layout.render(context) {
+            H1("Overview")
+            Div {
+                for section in [Section.rotations, .people, .provisioning, .integrations] {
+                    Link(url: section.path) {
+                        H2(section.title)
+                        Paragraph(summary(section)).class("muted")
+                    }
+                    .class("card tile")
+                }
+            }
+            .class("tiles")
+            H2("Recent activity")
+            AuditTable(rows: model.recentEvents)
+            Link("Full audit log →", url: Section.audit.path)
+        }
+    }
+
+    private static func summary(_ section: Section) -> String {
+        switch section {
+        case .rotations: "Who is on duty, and rotations that follow PagerDuty schedules."
+        case .people: "Everyone Shiftbridge knows, matched to PagerDuty by email."
+        case .provisioning: "HR-driven hires, changes and terminations in PagerDuty."
+        case .integrations: "Connect PagerDuty with an API key or OAuth 2.0."
+        case .audit: "Every change, who made it, and what it changed."
+        }
+    }
+}
+
+/// An empty section until its feature has data to show.
+enum EmptySectionPage {
+    static func render(_ section: Section, message: String, context: PageContext) -> String {
+        Layout.render(context) {
+            H1(section.title)
+            Div {
+                Paragraph(message)
+            }
+            .class("card empty")
+        }
+    }
+}

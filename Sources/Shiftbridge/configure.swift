@@ -1,0 +1,72 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import SQLKit
+import Vapor
+
+/// Wires the application: storage, secrets, sessions, middleware, migrations, routes.
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.appConfig = config
+    try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+
+    switch config.storage {
+    case .sqlite(let path):
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .postgres(let url):
+        try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 4), as: .psql)
+    }
+
+    let previousKeys = config.previousSecretKeys.compactMap { Data(base64Encoded: $0) }.map { SymmetricKey(data: $0) }
+    app.secretBox = SecretBox(primary: try SecretKeyMaterial.primaryKey(config: config), previous: previousKeys)
+    app.loginLimiter = LoginRateLimiter(limit: config.loginAttemptsPerMinute)
+    app.passwords.use(.bcrypt)
+
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "shiftbridge_session"
+    let secure = config.secureCookies
+    app.sessions.configuration.cookieFactory = { id in
+        HTTPCookies.Value(string: id.string, maxAge: 60 * 60 * 24 * 7, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    AppMetrics.bootstrap()
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(AppErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: StaticAssets.directory))
+    app.routes.defaultMaxBodySize = "10mb"
+
+    app.migrations.add(AppMigrations.all)
+    try await migrate(app)
+
+    app.asyncCommands.use(MigrateCommand(), as: "migrate")
+    app.asyncCommands.use(AdminCommand(), as: "admin")
+    try routes(app)
+}
+
+/// Runs pending migrations. On PostgreSQL an advisory lock serialises instances that start
+/// together, so only one of them migrates and the others find the work done.
+func migrate(_ app: Application) async throws {
+    if app.appConfig.storage.kind == "postgresql", let sql = app.db as? any SQLDatabase {
+        let lockKey: Int64 = 0x5368_6966_7462  // "Shiftb"
+        try await sql.withSession { session in
+            try await session.raw("SELECT pg_advisory_lock(\(literal: lockKey))").run()
+            do {
+                try await app.autoMigrate()
+            } catch {
+                try? await session.raw("SELECT pg_advisory_unlock(\(literal: lockKey))").run()
+                throw error
+            }
+            try await session.raw("SELECT pg_advisory_unlock(\(literal: lockKey))").run()
+        }
+    } else {
+        try await app.autoMigrate()
+    }
+}
+
+enum StaticAssets {
+    /// The folder served at `/static/…`: the `Public` resources bundled with this module.
+    static var directory: String {
+        (Bundle.module.resourcePath ?? ".") + "/Public/"
+    }
+}

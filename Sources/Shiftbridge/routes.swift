@@ -1,0 +1,22 @@
+import Fluent
+import Vapor
+
+/// The route table. Three groups: public (health, metrics, sign-in), dashboard pages
+/// (session + CSRF), and `/api/v1` (session or bearer token; CSRF for sessions only).
+func routes(_ app: Application) throws {
+    try app.register(collection: HealthController())
+    try app.register(collection: MetricsController())
+
+    let web = app.grouped(app.sessions.middleware, User.sessionAuthenticator())
+    let auth = AuthController()
+    try web.grouped(CSRFMiddleware()).register(collection: auth)
+
+    let pages = web.grouped(RequireUserPageMiddleware(), CSRFMiddleware())
+    auth.bootProtected(routes: pages)
+    DashboardController().boot(pages: pages)
+
+    let api = app.grouped("api", "v1")
+        .grouped(app.sessions.middleware, User.sessionAuthenticator(), BearerTokenAuthenticator())
+        .grouped(RequireUserAPIMiddleware(), CSRFMiddleware())
+    AccountAPIController().boot(api: api)
+}

@@ -1,0 +1,3 @@
+import Shiftbridge
+
+await Entrypoint.main()
