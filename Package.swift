@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "shiftbridge", targets: ["shiftbridge"]),
+        .library(name: "PagerDutyEmulator", targets: ["PagerDutyEmulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -20,9 +21,18 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        // An in-memory PagerDuty account served over HTTP, for tests, the demo and benchmarks.
+        .target(
+            name: "PagerDutyEmulator",
+            dependencies: [
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Shiftbridge",
             dependencies: [
+                "PagerDutyEmulator",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -35,6 +45,13 @@ let package = Package(
             resources: [.copy("Public")]
         ),
         .executableTarget(name: "shiftbridge", dependencies: ["Shiftbridge"]),
+        .testTarget(
+            name: "PagerDutyEmulatorTests",
+            dependencies: [
+                "PagerDutyEmulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(
             name: "ShiftbridgeTests",
             dependencies: [

@@ -15,6 +15,15 @@ public enum Entrypoint {
         try? LoggingSystem.bootstrap(from: &env)
         var arguments = env.arguments
         let subcommand = arguments.count > 1 ? arguments[1] : nil
+        if subcommand == "pagerduty-emulator" {
+            do {
+                try await EmulatorCommand.run(arguments: Array(arguments.dropFirst(2)))
+            } catch {
+                printError(error)
+                exit(2)
+            }
+            return
+        }
         var environment = ProcessInfo.processInfo.environment
         if subcommand == "demo" {
             // The demo always runs on its own embedded database, whatever the shell has set.

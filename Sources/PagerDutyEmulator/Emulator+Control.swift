@@ -1,0 +1,101 @@
+import Foundation
+import NIOCore
+import Vapor
+
+/// `/_emulator/*`: how tests, benchmarks and the demo drive the emulator. Loopback only.
+struct Control: Sendable {
+    let state: EmulatorState
+
+    func register(_ routes: any RoutesBuilder) {
+        let control = routes.grouped("_emulator").grouped(LoopbackOnly())
+        control.post("reset") { req -> Response in
+            let body = req.jsonBody
+            let name = body?["seed"]?.string ?? "empty"
+            guard let seed = EmulatorState.Seed(rawValue: name) else { return Self.bad("seed must be \"demo\" or \"empty\"") }
+            state.reset(seed: seed)
+            return .pd(.ok, ["seed": .string(seed.rawValue)])
+        }
+        control.post("api-keys") { req -> Response in
+            .pd(.created, ["key": .string(state.createAPIKey(readOnly: req.jsonBody?["read_only"]?.bool ?? false))])
+        }
+        control.post("oauth-apps") { req -> Response in
+            guard let body = req.jsonBody, let redirect = body["redirect_uri"]?.string, URL(string: redirect)?.scheme != nil else {
+                return Self.bad("redirect_uri is required")
+            }
+            let scopes = (body["scopes"]?.array ?? []).compactMap(\.string)
+            let app = state.createOAuthApp(redirectURI: redirect, scopes: scopes)
+            return .pd(.created, ["client_id": .string(app.clientID), "client_secret": .string(app.clientSecret)])
+        }
+        control.get("clock") { _ -> Response in clock() }
+        control.post("clock") { req -> Response in
+            let body = req.jsonBody
+            if let text = body?["now"]?.string {
+                guard let date = PDTime.parse(text) else { return Self.bad("now must be an ISO-8601 date-time") }
+                state.withStorage { $0.clock.set(date, frozen: body?["frozen"]?.bool ?? true) }
+            } else if let seconds = body?["advance_seconds"], case .int(let value) = seconds {
+                state.withStorage { $0.clock.advance(TimeInterval(value)) }
+            } else if let seconds = body?["advance_seconds"], case .double(let value) = seconds {
+                state.withStorage { $0.clock.advance(value) }
+            } else if body?["real"]?.bool == true {
+                state.withStorage { $0.clock = EmulatorClock() }
+            } else {
+                return Self.bad("send {\"now\": ISO-8601}, {\"advance_seconds\": N} or {\"real\": true}")
+            }
+            return clock()
+        }
+        control.post("faults") { req -> Response in
+            guard let body = req.jsonBody, let rate = body["rate"].flatMap({ $0.int.map(Double.init) ?? (try? doubleValue($0)) }),
+                  (0...1).contains(rate)
+            else { return Self.bad("rate must be a number from 0 to 1") }
+            let kindNames = (body["kinds"]?.array ?? []).compactMap(\.string)
+            let kinds = kindNames.compactMap(FaultPlan.Kind.init(rawValue:))
+            guard kinds.count == kindNames.count, !kinds.isEmpty else {
+                return Self.bad("kinds must list some of: \(FaultPlan.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let plan = FaultPlan(rate: rate, kinds: kinds, paths: (body["paths"]?.array ?? []).compactMap(\.string),
+                                 after: body["when"]?.string == "after", timeoutSeconds: (body["timeout_seconds"]).flatMap { try? doubleValue($0) } ?? 30)
+            state.withStorage { $0.faults = plan }
+            return .pd(.ok, ["rate": .double(rate), "kinds": .array(kinds.map { .string($0.rawValue) })])
+        }
+        control.delete("faults") { _ -> Response in
+            state.withStorage { $0.faults = nil }
+            return Response(status: .noContent)
+        }
+        control.get("stats") { _ -> Response in .pd(.ok, state.withStorage { $0.stats.json }) }
+        control.post("stats", "reset") { _ -> Response in
+            state.withStorage { $0.stats = Stats() }
+            return Response(status: .noContent)
+        }
+    }
+
+    private func clock() -> Response {
+        let (now, frozen) = state.withStorage { ($0.clock.now(), $0.clock.frozenAt != nil) }
+        return .pd(.ok, ["now": .string(PDTime.format(now)), "frozen": .bool(frozen)])
+    }
+
+    private func doubleValue(_ json: JSON) throws -> Double {
+        switch json {
+        case .int(let value): Double(value)
+        case .double(let value): value
+        default: throw Abort(.badRequest)
+        }
+    }
+
+    static func bad(_ message: String) -> Response {
+        .pd(.badRequest, ["error": ["message": .string(message), "code": 2001]])
+    }
+}
+
+struct LoopbackOnly: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let ip = request.remoteAddress?.ipAddress ?? ""
+        guard ip.hasPrefix("127.") || ip == "::1" || request.remoteAddress == nil else {
+            return Control.bad("the control API answers loopback callers only")
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+extension Request {
+    var jsonBody: JSON? { body.data.flatMap { JSON.parse(Data($0.readableBytesView)) } }
+}

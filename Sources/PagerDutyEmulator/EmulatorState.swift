@@ -1,0 +1,161 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// Everything an emulator instance holds, behind one lock. Handlers take the lock briefly and
+/// never await while holding it.
+public final class EmulatorState: Sendable {
+    struct Storage: Sendable {
+        var account = Account()
+        var apiKeys: [String: APIKeyRecord] = [:]
+        var oauthApps: [String: OAuthAppRecord] = [:]
+        var codes: [String: AuthorizationCode] = [:]
+        var accessTokens: [String: AccessTokenRecord] = [:]
+        var refreshTokens: [String: RefreshTokenRecord] = [:]
+        var clock = EmulatorClock()
+        var faults: FaultPlan?
+        var stats = Stats()
+        var rateWindows: [String: RateWindow] = [:]
+        var random = SeededGenerator(seed: 42)
+    }
+
+    let storage: NIOLockedValueBox<Storage>
+    public let rateLimitPerMinute: Int
+
+    public init(seed: Seed = .empty, rateLimitPerMinute: Int = 960) {
+        self.rateLimitPerMinute = rateLimitPerMinute
+        var storage = Storage()
+        Seeds.load(seed, into: &storage)
+        self.storage = NIOLockedValueBox(storage)
+    }
+
+    public enum Seed: String, Sendable, CaseIterable {
+        case empty, demo
+    }
+
+    func withStorage<T>(_ body: (inout Storage) throws -> T) rethrows -> T {
+        try storage.withLockedValue { try body(&$0) }
+    }
+
+    /// The emulator's "now": real time unless a test has set or moved the clock.
+    public var now: Date { storage.withLockedValue { $0.clock.now() } }
+
+    public func reset(seed: Seed) {
+        storage.withLockedValue { storage in
+            let keep = storage.clock
+            storage = Storage()
+            storage.clock = keep
+            Seeds.load(seed, into: &storage)
+        }
+    }
+
+    /// Creates an API key, as an admin would in PagerDuty's Integrations menu.
+    public func createAPIKey(readOnly: Bool) -> String {
+        storage.withLockedValue { storage in
+            let key = "u+" + storage.random.token(length: 18)
+            storage.apiKeys[key] = APIKeyRecord(key: key, readOnly: readOnly, label: "key…\(key.suffix(4))")
+            return key
+        }
+    }
+
+    /// Registers a Scoped OAuth app.
+    public func createOAuthApp(redirectURI: String, scopes: [String]) -> (clientID: String, clientSecret: String) {
+        storage.withLockedValue { storage in
+            let app = OAuthAppRecord(clientID: storage.random.hex(length: 32), clientSecret: "pdus+" + storage.random.token(length: 40),
+                                     redirectURI: redirectURI, scopes: scopes)
+            storage.oauthApps[app.clientID] = app
+            return (app.clientID, app.clientSecret)
+        }
+    }
+}
+
+/// The controllable clock. Frozen at a set instant (tests), or real time plus an offset.
+struct EmulatorClock: Sendable {
+    var offset: TimeInterval = 0
+    var frozenAt: Date?
+
+    func now() -> Date { frozenAt ?? Date().addingTimeInterval(offset) }
+
+    mutating func set(_ date: Date, frozen: Bool) {
+        if frozen {
+            frozenAt = date
+            offset = 0
+        } else {
+            frozenAt = nil
+            offset = date.timeIntervalSinceNow
+        }
+    }
+
+    mutating func advance(_ seconds: TimeInterval) {
+        if let frozenAt { self.frozenAt = frozenAt.addingTimeInterval(seconds) } else { offset += seconds }
+    }
+}
+
+/// Injected failures: a share of matching requests fail in one of the listed ways.
+struct FaultPlan: Sendable {
+    enum Kind: String, Sendable, CaseIterable { case tooManyRequests = "429", serverError = "500", timeout, malformed }
+    var rate: Double
+    var kinds: [Kind]
+    var paths: [String]  // prefixes; empty = all
+    /// `before`: the request fails without effect; `after`: it takes effect, then the response is lost.
+    var after: Bool
+    var timeoutSeconds: Double
+
+    func applies(to path: String) -> Bool {
+        paths.isEmpty || paths.contains { path.hasPrefix($0) }
+    }
+}
+
+/// A fixed one-minute window per credential, as PagerDuty counts.
+struct RateWindow: Sendable {
+    var start: Date
+    var count: Int
+}
+
+struct Stats: Sendable {
+    var total = 0
+    var byPath: [String: Int] = [:]
+    var byMethod: [String: Int] = [:]
+    var byStatus: [String: Int] = [:]
+    var byCredential: [String: Int] = [:]
+
+    mutating func record(path: String, method: String, status: Int, credential: String?) {
+        total += 1
+        byPath[path, default: 0] += 1
+        byMethod[method, default: 0] += 1
+        byStatus[String(status), default: 0] += 1
+        if let credential { byCredential[credential, default: 0] += 1 }
+    }
+
+    var json: JSON {
+        [
+            "total": .int(total),
+            "by_path": .object(byPath.mapValues(JSON.int)),
+            "by_method": .object(byMethod.mapValues(JSON.int)),
+            "by_status": .object(byStatus.mapValues(JSON.int)),
+            "by_credential": .object(byCredential.mapValues(JSON.int)),
+        ]
+    }
+}
+
+/// Deterministic randomness, so a seed and a fault plan replay the same way.
+struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func token(length: Int) -> String {
+        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789_-")
+        return String((0..<length).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] })
+    }
+
+    mutating func hex(length: Int) -> String {
+        String((0..<length).map { _ in Array("0123456789abcdef")[Int(next() % 16)] })
+    }
+}
