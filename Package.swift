@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "shiftbridge", targets: ["shiftbridge"]),
+        .library(name: "PagerDutyKit", targets: ["PagerDutyKit"]),
         .library(name: "PagerDutyEmulator", targets: ["PagerDutyEmulator"]),
     ],
     dependencies: [
@@ -15,12 +16,25 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        // PagerDuty REST + OAuth client. Deliberately free of Vapor.
+        .target(
+            name: "PagerDutyKit",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // An in-memory PagerDuty account served over HTTP, for tests, the demo and benchmarks.
         .target(
             name: "PagerDutyEmulator",
@@ -32,6 +46,7 @@ let package = Package(
         .target(
             name: "Shiftbridge",
             dependencies: [
+                "PagerDutyKit",
                 "PagerDutyEmulator",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
@@ -46,9 +61,17 @@ let package = Package(
         ),
         .executableTarget(name: "shiftbridge", dependencies: ["Shiftbridge"]),
         .testTarget(
+            name: "PagerDutyKitTests",
+            dependencies: [
+                "PagerDutyKit",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "PagerDutyEmulatorTests",
             dependencies: [
                 "PagerDutyEmulator",
+                "PagerDutyKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

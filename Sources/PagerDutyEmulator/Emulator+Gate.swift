@@ -109,6 +109,7 @@ extension Route {
 /// keys, and statistics, in the order PagerDuty's edge applies them.
 struct PagerDutyGate: AsyncMiddleware {
     let state: EmulatorState
+    static let injectedHeader = "x-emulator-injected"
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let pattern = request.route?.pdPattern ?? request.url.path
@@ -127,7 +128,11 @@ struct PagerDutyGate: AsyncMiddleware {
                 response = try await withFaults(request, pattern: pattern) {
                     do { return try await next.respond(to: request) } catch let error as PDError { return error.response }
                 }
-                apply(limit, to: response)
+                // An injected burst 429 comes bare, as PagerDuty's sometimes do.
+                if response.headers.first(name: Self.injectedHeader) == nil {
+                    apply(limit, to: response)
+                }
+                response.headers.remove(name: Self.injectedHeader)
             }
         } catch let error as PDError {
             response = error.response
@@ -176,18 +181,19 @@ struct PagerDutyGate: AsyncMiddleware {
 
     private func rateLimit(_ label: String) -> Limit {
         let limit = state.rateLimitPerMinute
+        let window = state.rateLimitWindow
         let now = Date()
         return state.withStorage { storage in
-            var window = storage.rateWindows[label] ?? RateWindow(start: now, count: 0)
-            if now.timeIntervalSince(window.start) >= 60 { window = RateWindow(start: now, count: 0) }
-            let reset = max(1, Int((60 - now.timeIntervalSince(window.start)).rounded(.up)))
-            if window.count >= limit {
-                storage.rateWindows[label] = window
+            var current = storage.rateWindows[label] ?? RateWindow(start: now, count: 0)
+            if now.timeIntervalSince(current.start) >= window { current = RateWindow(start: now, count: 0) }
+            let reset = max(1, Int((window - now.timeIntervalSince(current.start)).rounded(.up)))
+            if current.count >= limit {
+                storage.rateWindows[label] = current
                 return Limit(exceeded: true, remaining: 0, reset: reset, limit: limit)
             }
-            window.count += 1
-            storage.rateWindows[label] = window
-            return Limit(exceeded: false, remaining: limit - window.count, reset: reset, limit: limit)
+            current.count += 1
+            storage.rateWindows[label] = current
+            return Limit(exceeded: false, remaining: limit - current.count, reset: reset, limit: limit)
         }
     }
 
@@ -207,8 +213,9 @@ struct PagerDutyGate: AsyncMiddleware {
         if plan.after { _ = try await handle() }
         switch kind {
         case .tooManyRequests:
-            // A burst limit that comes without headers, as PagerDuty's sometimes do.
-            return PDError(status: .tooManyRequests, code: 2020, message: "Rate Limit Exceeded").response
+            let response = PDError(status: .tooManyRequests, code: 2020, message: "Rate Limit Exceeded").response
+            response.headers.replaceOrAdd(name: Self.injectedHeader, value: "1")
+            return response
         case .serverError:
             return PDError(status: .internalServerError, code: 2000, message: "Internal Server Error").response
         case .timeout:

@@ -18,8 +18,9 @@ public final class EmulatorServer: Sendable {
 
     /// Starts an emulator. Port 0 picks a free port (tests); the host is always loopback.
     public static func start(port: Int = 8081, seed: EmulatorState.Seed = .empty, region: String = "us",
-                             rateLimitPerMinute: Int = 960, logLevel: Logger.Level = .warning) async throws -> EmulatorServer {
-        let state = EmulatorState(seed: seed, rateLimitPerMinute: rateLimitPerMinute)
+                             rateLimitPerMinute: Int = 960, rateLimitWindow: TimeInterval = 60,
+                             logLevel: Logger.Level = .warning) async throws -> EmulatorServer {
+        let state = EmulatorState(seed: seed, rateLimitPerMinute: rateLimitPerMinute, rateLimitWindow: rateLimitWindow)
         let app = try await Application.make(.custom(name: "pagerduty-emulator"))
         app.logger.logLevel = logLevel
         app.http.server.configuration.hostname = "127.0.0.1"

@@ -19,10 +19,14 @@ public final class EmulatorState: Sendable {
     }
 
     let storage: NIOLockedValueBox<Storage>
+    /// Requests allowed per credential in each window (PagerDuty: 960 a minute).
     public let rateLimitPerMinute: Int
+    /// The window's length; 60 s as PagerDuty's, shorter only to test recovery quickly.
+    public let rateLimitWindow: TimeInterval
 
-    public init(seed: Seed = .empty, rateLimitPerMinute: Int = 960) {
+    public init(seed: Seed = .empty, rateLimitPerMinute: Int = 960, rateLimitWindow: TimeInterval = 60) {
         self.rateLimitPerMinute = rateLimitPerMinute
+        self.rateLimitWindow = rateLimitWindow
         var storage = Storage()
         Seeds.load(seed, into: &storage)
         self.storage = NIOLockedValueBox(storage)

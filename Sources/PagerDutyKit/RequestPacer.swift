@@ -1,0 +1,58 @@
+import Foundation
+
+/// Keeps one credential's requests under PagerDuty's 960 per minute, serially.
+///
+/// A token bucket (15.5 per second, a burst of 10) keeps any 60-second window under 940
+/// requests; `ratelimit-remaining`/`ratelimit-reset` and 429s pause everyone sharing the
+/// credential until PagerDuty's window resets.
+public actor RequestPacer {
+    private let ratePerSecond: Double
+    private let burst: Double
+    private var tokens: Double
+    private var lastRefill: ContinuousClock.Instant
+    private var pausedUntil: ContinuousClock.Instant?
+    private let clock = ContinuousClock()
+
+    public init(requestsPerMinute: Int = 930, burst: Int = 10) {
+        ratePerSecond = Double(requestsPerMinute) / 60
+        self.burst = Double(burst)
+        tokens = Double(burst)
+        lastRefill = ContinuousClock.now
+    }
+
+    /// Waits until a request may be sent, then takes its slot.
+    public func acquire() async throws {
+        while true {
+            let now = clock.now
+            if let pausedUntil, pausedUntil > now {
+                try await Task.sleep(until: pausedUntil, clock: clock)
+                continue
+            }
+            refill(now)
+            if tokens >= 1 {
+                tokens -= 1
+                return
+            }
+            let wait = (1 - tokens) / ratePerSecond
+            try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
+        }
+    }
+
+    /// Reads PagerDuty's rate-limit headers; pauses when the window is spent.
+    public func observe(remaining: Int?, resetSeconds: Double?) {
+        guard let remaining, let resetSeconds, remaining <= 0 else { return }
+        pause(for: resetSeconds)
+    }
+
+    public func pause(for seconds: Double) {
+        let until = clock.now + .milliseconds(Int(seconds * 1000))
+        if pausedUntil.map({ $0 < until }) ?? true { pausedUntil = until }
+    }
+
+    private func refill(_ now: ContinuousClock.Instant) {
+        let elapsed = now - lastRefill
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        tokens = min(burst, tokens + seconds * ratePerSecond)
+        lastRefill = now
+    }
+}
