@@ -60,6 +60,8 @@ let package = Package(
             resources: [.copy("Public")]
         ),
         .executableTarget(name: "shiftbridge", dependencies: ["Shiftbridge"]),
+        // Release-mode benchmarks that print figures (see BENCHMARKS.md).
+        .executableTarget(name: "shiftbridge-bench", dependencies: ["PagerDutyKit", "PagerDutyEmulator"]),
         .testTarget(
             name: "PagerDutyKitTests",
             dependencies: [

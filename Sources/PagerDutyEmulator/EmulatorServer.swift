@@ -51,6 +51,19 @@ public final class EmulatorServer: Sendable {
         Control(state: state).register(app)
     }
 
+    /// Every REST operation the emulator serves, as `"GET /users/{id}"`, with the OAuth scope
+    /// it enforces (nil: none). Conformance tests hold this to the spec's `x-pd-requires-scope`.
+    public static func operationScopes() async throws -> [String: String?] {
+        let app = try await Application.make(.custom(name: "pagerduty-emulator-routes"))
+        register(on: app, state: EmulatorState(), region: "us")
+        var scopes: [String: String?] = [:]
+        for route in app.routes.all where !route.pdPattern.hasPrefix("/_emulator") && !route.pdPattern.hasPrefix("/oauth") {
+            scopes["\(route.method.rawValue) \(route.pdPattern)"] = route.pdScope
+        }
+        try await app.asyncShutdown()
+        return scopes
+    }
+
     public func shutdown() async {
         await app.server.shutdown()
         try? await app.asyncShutdown()
