@@ -35,15 +35,15 @@ public final class PagerDutyClient: Sendable {
     let logger: Logger
     let sleep: @Sendable (TimeInterval) async throws -> Void
 
-    /// Share one `pacer` between clients that use the same credential.
+    /// By default clients with the same credential share one pacer; pass one to override.
     public init(credential: PagerDutyCredential, configuration: PagerDutyClientConfiguration,
-                transport: any HTTPTransport = AsyncHTTPClientTransport(), pacer: RequestPacer = RequestPacer(),
+                transport: any HTTPTransport = AsyncHTTPClientTransport(), pacer: RequestPacer? = nil,
                 logger: Logger = Logger(label: "pagerduty"),
                 sleep: @escaping @Sendable (TimeInterval) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64(max(0, $0) * 1e9)) }) {
         self.credential = credential
         self.configuration = configuration
         self.transport = transport
-        self.pacer = pacer
+        self.pacer = pacer ?? RequestPacer.shared(for: credential)
         self.logger = logger
         self.sleep = sleep
     }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// Keeps one credential's requests under PagerDuty's 960 per minute, serially.
@@ -12,6 +13,14 @@ public actor RequestPacer {
     private var lastRefill: ContinuousClock.Instant
     private var pausedUntil: ContinuousClock.Instant?
     private let clock = ContinuousClock()
+
+    private static let registry = PacerRegistry()
+
+    /// The pacer every client using `credential` shares in this process: PagerDuty counts
+    /// per credential, however many clients send with it.
+    public static func shared(for credential: PagerDutyCredential) -> RequestPacer {
+        registry.pacer(for: credential.pacingKey)
+    }
 
     public init(requestsPerMinute: Int = 930, burst: Int = 10) {
         ratePerSecond = Double(requestsPerMinute) / 60
@@ -54,5 +63,29 @@ public actor RequestPacer {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         tokens = min(burst, tokens + seconds * ratePerSecond)
         lastRefill = now
+    }
+}
+
+final class PacerRegistry: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pacers: [String: RequestPacer] = [:]
+
+    func pacer(for key: String) -> RequestPacer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let pacer = pacers[key] { return pacer }
+        let pacer = RequestPacer()
+        pacers[key] = pacer
+        return pacer
+    }
+}
+
+extension PagerDutyCredential {
+    /// Identifies the credential for pacing without keeping the secret itself as a key.
+    var pacingKey: String {
+        switch self {
+        case .apiKey(let key): "key:" + SHA256.hash(data: Data(key.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        case .oauth(let provider): "oauth:\(ObjectIdentifier(provider).hashValue)"
+        }
     }
 }

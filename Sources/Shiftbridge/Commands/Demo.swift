@@ -1,4 +1,5 @@
 import Fluent
+import PagerDutyEmulator
 import Vapor
 
 /// `shiftbridge demo [--hostname H] [--port P]`: the app on an embedded SQLite under
@@ -38,6 +39,11 @@ enum Demo {
             }
         }
 
+        // The demo's PagerDuty: an emulator with the demo account, on the next port.
+        let emulator = try await EmulatorServer.start(port: port + 1, seed: .demo)
+        app.lifecycle.use(EmulatorLifecycle(server: emulator))
+        let fullKey = emulator.state.createAPIKey(readOnly: false)
+
         let shownHost = hostname == "0.0.0.0" ? "127.0.0.1" : hostname
         print("""
 
@@ -46,9 +52,20 @@ enum Demo {
         │ Email     \(adminEmail)
         │ Password  \(password)
         │ Data      \(dataDirectory) (embedded SQLite)
+        │ PagerDuty \(emulator.baseURL) (emulator, demo account: 60 users, 8 schedules)
+        │ API key   …\(SecretBox.last4(fullKey)) (full access; created for this run)
         └─ Press Ctrl-C to stop. ─────────────────────────────────────
 
         """)
         return [executable, "serve", "--hostname", hostname, "--port", "\(port)"]
+    }
+}
+
+/// Stops the demo's emulator with the app.
+struct EmulatorLifecycle: LifecycleHandler {
+    let server: EmulatorServer
+
+    func shutdownAsync(_ application: Application) async {
+        await server.shutdown()
     }
 }
