@@ -136,3 +136,15 @@ import Testing
         #expect(ScheduleRenderer.finalEntries(layers: [empty], overrides: [], timeZone: utc, since: t("2026-01-01T00:00:00Z"), until: t("2026-01-02T00:00:00Z")).isEmpty)
     }
 }
+
+@Suite struct JSONSerialisationTests {
+    @Test func roundTripsThroughFoundationsParser() throws {
+        let value: JSON = ["text": "quote \" backslash \\ newline \n tab \t bell \u{07} ünïcödé", "n": 42, "neg": -7, "pi": .double(3.25), "whole": .double(2),
+                           "yes": true, "no": false, "nothing": nil, "list": [1, "two", [3]], "nested": ["a": ["b": "c"]]]
+        let data = value.encoded()
+        let parsed = try #require(JSON.parse(data))
+        #expect(parsed == (["text": "quote \" backslash \\ newline \n tab \t bell \u{07} ünïcödé", "n": 42, "neg": -7, "pi": .double(3.25), "whole": 2,
+                            "yes": true, "no": false, "nothing": nil, "list": [1, "two", [3]], "nested": ["a": ["b": "c"]]] as JSON))
+        #expect(try JSONSerialization.jsonObject(with: data) is [String: Any])
+    }
+}
