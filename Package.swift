@@ -81,6 +81,8 @@ let package = Package(
             name: "ShiftbridgeTests",
             dependencies: [
                 "Shiftbridge",
+                "PagerDutyKit",
+                "PagerDutyEmulator",
                 .product(name: "VaporTesting", package: "vapor"),
             ]
         ),

@@ -83,6 +83,8 @@ public struct PDUser: Decodable, Sendable, Equatable {
     public var license: PDReference?
     /// Set on references to deleted users.
     public var isDeleted: Bool
+    /// The user's page in the PagerDuty web app; its host names the account's subdomain.
+    public var htmlURL: String?
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
@@ -100,6 +102,13 @@ public struct PDUser: Decodable, Sendable, Equatable {
         contactMethods = c.list(PDReference.self, "contact_methods")
         license = c.lenient(PDReference.self, "license")
         isDeleted = c.lenient(String.self, "deleted_at") != nil
+        htmlURL = c.lenient(String.self, "html_url")
+    }
+
+    /// `acme` for `https://acme.pagerduty.com/users/P123`.
+    public var accountSubdomain: String? {
+        guard let host = htmlURL.flatMap({ URL(string: $0)?.host }), host.hasSuffix(".pagerduty.com") else { return nil }
+        return host.split(separator: ".").first.map(String.init)
     }
 }
 

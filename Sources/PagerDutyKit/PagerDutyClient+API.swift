@@ -57,6 +57,19 @@ extension PagerDutyClient {
         try await send("GET", "/users/\(id)/license", decode: Self.unwrap("license", PDLicense.self))
     }
 
+    /// Whether the credential may write, found without changing anything: an empty user
+    /// create is refused as invalid input by a key that may write, and as forbidden otherwise.
+    public func canWrite() async throws -> Bool {
+        do {
+            _ = try await send("POST", "/users", body: Data(#"{"user":{"type":"user"}}"#.utf8), decode: Self.ignoreBody)
+            return true
+        } catch PagerDutyError.forbidden {
+            return false
+        } catch PagerDutyError.invalidInput {
+            return true
+        }
+    }
+
     // MARK: Teams
 
     public func teams(query text: String? = nil) -> ClassicPages<PDTeam> {

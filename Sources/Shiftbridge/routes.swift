@@ -14,9 +14,13 @@ func routes(_ app: Application) throws {
     let pages = web.grouped(RequireUserPageMiddleware(), CSRFMiddleware())
     auth.bootProtected(routes: pages)
     DashboardController().boot(pages: pages)
+    let integrations = IntegrationsController()
+    integrations.boot(pages: pages)
+    integrations.boot(callbackRoutes: web)
 
     let api = app.grouped("api", "v1")
         .grouped(app.sessions.middleware, User.sessionAuthenticator(), BearerTokenAuthenticator())
         .grouped(RequireUserAPIMiddleware(), CSRFMiddleware())
     AccountAPIController().boot(api: api)
+    IntegrationsAPIController().boot(api: api)
 }

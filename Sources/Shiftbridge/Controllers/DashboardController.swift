@@ -9,7 +9,6 @@ struct DashboardController {
         pages.get("people", use: people)
         pages.get("provisioning", use: provisioning)
         pages.get("settings", use: settings)
-        pages.get("settings", "integrations", use: integrations)
         pages.get("audit", use: audit)
     }
 
@@ -33,10 +32,6 @@ struct DashboardController {
 
     func settings(req: Request) async throws -> Response {
         req.redirect(to: Section.integrations.path)
-    }
-
-    func integrations(req: Request) async throws -> Response {
-        empty(req, .integrations, "PagerDuty is not connected.")
     }
 
     func audit(req: Request) async throws -> Response {

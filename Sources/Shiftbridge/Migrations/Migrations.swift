@@ -7,5 +7,7 @@ enum AppMigrations {
         CreateAPITokens(),
         CreateAuditEvents(),
         SessionRecord.migration,
+        CreatePagerDutyConnections(),
+        CreateOAuthAttempts(),
     ]
 }
