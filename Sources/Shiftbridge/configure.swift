@@ -39,6 +39,9 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(AppMigrations.all)
     try await migrate(app)
 
+    if app.environment != .testing {
+        app.lifecycle.use(TokenRefresher())
+    }
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(AdminCommand(), as: "admin")
     try routes(app)

@@ -299,6 +299,27 @@ import VaporTesting
         }
     }
 
+    @Test func backgroundRefreshRunsAheadOfExpiryOnOneInstance() async throws {
+        try await withFixture { f in
+            let registered = try await registerApp(f)
+            let browser = Browser(f.app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            _ = try await browser.request(.GET, try await authorize(f, browser, app: registered))
+            let before = try #require(try await PagerDutyConnection.current(on: f.app.db))
+            // Not due yet: nothing happens.
+            #expect(await TokenRefresher.runOnce(f.app) == false)
+            // Another instance holds the lease: this one leaves the refresh to it.
+            let soon = before.tokenExpiresAt!.addingTimeInterval(-60)
+            #expect(try await Leases.acquire(TokenRefresher.leaseName, ttl: 120, on: f.app.db, holder: "other-instance"))
+            #expect(await TokenRefresher.runOnce(f.app, now: soon) == false)
+            try await Leases.release(TokenRefresher.leaseName, on: f.app.db, holder: "other-instance")
+            #expect(await TokenRefresher.runOnce(f.app, now: soon) == true)
+            let after = try #require(try await PagerDutyConnection.current(on: f.app.db))
+            #expect(after.tokenVersion == before.tokenVersion + 1)
+            #expect(after.sealedRefreshToken != before.sealedRefreshToken)
+        }
+    }
+
     @Test func aGrantWithoutTheScopesWeAskedForSaysWhichAreMissing() async throws {
         try await withFixture { f in
             let registered = try await registerApp(f, scopes: ["openid", "users.read", "teams.read"])

@@ -43,6 +43,7 @@ enum Demo {
         let emulator = try await EmulatorServer.start(port: port + 1, seed: .demo)
         app.lifecycle.use(EmulatorLifecycle(server: emulator))
         let fullKey = emulator.state.createAPIKey(readOnly: false)
+        try await app.pagerDuty.connect(apiKey: fullKey, region: .us, baseURL: emulator.baseURL, actor: "demo")
 
         let shownHost = hostname == "0.0.0.0" ? "127.0.0.1" : hostname
         print("""
@@ -53,7 +54,7 @@ enum Demo {
         │ Password  \(password)
         │ Data      \(dataDirectory) (embedded SQLite)
         │ PagerDuty \(emulator.baseURL) (emulator, demo account: 60 users, 8 schedules)
-        │ API key   …\(SecretBox.last4(fullKey)) (full access; created for this run)
+        │ Connected with API key …\(SecretBox.last4(fullKey)) (Settings → Integrations)
         └─ Press Ctrl-C to stop. ─────────────────────────────────────
 
         """)

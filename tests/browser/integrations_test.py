@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Real-browser check of Settings → Integrations (headless Chromium through Selenium).
+
+Starts the app and the PagerDuty emulator on loopback, then, as an admin would: signs in,
+connects PagerDuty with an API key, sees its last four characters, edits the key,
+disconnects after confirming, and connects with OAuth through the emulator's consent page.
+
+usage: integrations_test.py PATH_TO_shiftbridge_BINARY
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+BINARY = sys.argv[1]
+APP_PORT = int(os.environ.get("BROWSER_TEST_APP_PORT", "18281"))
+EMULATOR_PORT = int(os.environ.get("BROWSER_TEST_EMULATOR_PORT", "18282"))
+APP = f"http://127.0.0.1:{APP_PORT}"
+EMULATOR = f"http://127.0.0.1:{EMULATOR_PORT}"
+EMAIL, PASSWORD = "browser-admin@example.com", "a long browser passphrase"
+SHOTS = os.environ.get("BROWSER_TEST_SCREENSHOTS", tempfile.gettempdir())
+
+data_dir = tempfile.mkdtemp(prefix="shiftbridge-browser-")
+env = dict(os.environ, SHIFTBRIDGE_DATA_DIR=data_dir, LOG_LEVEL="warning")
+env.pop("DATABASE_URL", None)
+processes = []
+checks = 0
+
+
+def wait_for(url, seconds=60):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except Exception:
+            time.sleep(0.25)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def control(path, body):
+    request = urllib.request.Request(EMULATOR + path, data=json.dumps(body).encode(), method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def passed(what):
+    global checks
+    checks += 1
+    print(f"  ok - {what}")
+
+
+driver = None
+try:
+    subprocess.run([BINARY, "admin", "create", "--email", EMAIL, "--password", PASSWORD], env=env, check=True, capture_output=True, timeout=120)
+    processes.append(subprocess.Popen([BINARY, "pagerduty-emulator", "--port", str(EMULATOR_PORT), "--seed", "demo"], env=env, stdout=subprocess.DEVNULL))
+    processes.append(subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(APP_PORT)], env=env, stdout=subprocess.DEVNULL))
+    wait_for(EMULATOR + "/_emulator/clock")
+    wait_for(APP + "/healthz")
+    first_key = control("/_emulator/api-keys", {"read_only": True})["key"]
+    second_key = control("/_emulator/api-keys", {"read_only": False})["key"]
+    oauth_app = control("/_emulator/oauth-apps", {"redirect_uri": f"{APP}/api/integrations/pagerduty/login/callback", "scopes": []})
+
+    options = webdriver.ChromeOptions()
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"]:
+        options.add_argument(argument)
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    wait = WebDriverWait(driver, 15)
+
+    def text(selector):
+        return driver.find_element(By.CSS_SELECTOR, selector).text
+
+    def fill(selector, value):
+        field = driver.find_element(By.CSS_SELECTOR, selector)
+        field.clear()
+        field.send_keys(value)
+
+    def open_advanced(form_selector):
+        driver.find_element(By.CSS_SELECTOR, f"{form_selector} details.advanced summary").click()
+
+    # Sign in: the protected page sends us to sign-in and back.
+    driver.get(APP + "/settings/integrations")
+    wait.until(EC.url_contains("/sign-in"))
+    fill("input[name=email]", EMAIL)
+    fill("input[name=password]", PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-in'] button[type=submit]").click()
+    wait.until(EC.url_contains("/settings/integrations"))
+    assert text("#pagerduty-status") == "Not connected"
+    passed("signed in and reached Settings → Integrations")
+
+    # Connect with an API key.
+    driver.find_element(By.ID, "connect-pagerduty-button").click()
+    form = "#connect-pagerduty form[action$='api-key']"
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, form)))
+    fill(f"{form} input[name=api_key]", first_key)
+    open_advanced(form)
+    fill(f"{form} input[name=base_url]", EMULATOR)
+    driver.find_element(By.CSS_SELECTOR, f"{form} button[type=submit]").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "pagerduty-status"), "Active"))
+    assert text("#pagerduty-last4") == "…" + first_key[-4:], text("#pagerduty-last4")
+    assert first_key not in driver.page_source
+    assert "Read-only key" in driver.page_source
+    passed("connected with an API key; the card shows only its last 4 characters")
+
+    # Edit the key.
+    driver.find_element(By.ID, "edit-key-button").click()
+    form = "#edit-pagerduty-key form[action$='api-key']"
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, form)))
+    fill(f"{form} input[name=api_key]", second_key)
+    open_advanced(form)
+    fill(f"{form} input[name=base_url]", EMULATOR)
+    driver.find_element(By.CSS_SELECTOR, f"{form} button[type=submit]").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "pagerduty-last4"), second_key[-4:]))
+    assert "Read-only key" not in driver.page_source
+    passed("edited the API key")
+
+    # Disconnect, after confirming.
+    driver.find_element(By.ID, "disconnect-button").click()
+    confirm = wait.until(EC.element_to_be_clickable((By.ID, "confirm-disconnect")))
+    confirm.click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "pagerduty-status"), "Not connected"))
+    passed("disconnected after confirming")
+
+    # Connect with OAuth through the emulator's consent page.
+    driver.find_element(By.ID, "connect-pagerduty-button").click()
+    form = "#connect-pagerduty form[action$='oauth']"
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, form)))
+    assert f"{APP}/api/integrations/pagerduty/login/callback" in text("#redirect-uri")
+    fill(f"{form} input[name=client_id]", oauth_app["client_id"])
+    fill(f"{form} input[name=client_secret]", oauth_app["client_secret"])
+    open_advanced(form)
+    fill(f"{form} input[name=base_url]", EMULATOR)
+    fill(f"{form} input[name=identity_url]", EMULATOR)
+    driver.find_element(By.CSS_SELECTOR, f"{form} button[type=submit]").click()
+    approve = wait.until(EC.element_to_be_clickable((By.ID, "approve")))
+    assert driver.current_url.startswith(EMULATOR + "/oauth/authorize")
+    approve.click()
+    wait.until(EC.url_contains(APP + "/settings/integrations"))
+    wait.until(EC.text_to_be_present_in_element((By.ID, "pagerduty-status"), "Active"))
+    assert "OAuth 2.0" in driver.page_source and "Refresh Connection" in driver.page_source
+    assert oauth_app["client_secret"] not in driver.page_source
+    passed("connected with OAuth through the consent page and came back active")
+    driver.save_screenshot(os.path.join(SHOTS, "integrations-oauth-active.png"))
+except Exception:
+    if driver:
+        driver.save_screenshot(os.path.join(SHOTS, "integrations-failure.png"))
+        print("page at failure:", driver.current_url)
+    raise
+finally:
+    if driver:
+        driver.quit()
+    for process in processes:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+print(f"browser: {checks} checks passed")
