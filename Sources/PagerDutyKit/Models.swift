@@ -29,9 +29,26 @@ extension KeyedDecodingContainer where Key == AnyKey {
     }
 
     func date(_ key: String) -> Date? { lenient(String.self, key).flatMap(PagerDutyDate.parse) }
+
+    /// A field without which the object means nothing (an id, a start): missing is an error.
+    func required<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
+        guard let value = lenient(T.self, key) else {
+            throw DecodingError.keyNotFound(AnyKey(key), .init(codingPath: codingPath, debugDescription: "'\(key)' is required"))
+        }
+        return value
+    }
 }
 
 private struct Skip: Decodable {}
+
+extension String {
+    func asPagerDutyDate() throws -> Date {
+        guard let date = PagerDutyDate.parse(self) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "'\(self)' is not an ISO 8601 date"))
+        }
+        return date
+    }
+}
 
 public enum PagerDutyDate {
     public static func parse(_ text: String) -> Date? {
@@ -61,10 +78,7 @@ public struct PDReference: Decodable, Sendable, Equatable, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        guard let id = c.lenient(String.self, "id") else {
-            throw DecodingError.keyNotFound(AnyKey("id"), .init(codingPath: decoder.codingPath, debugDescription: "reference without id"))
-        }
-        self.id = id
+        id = try c.required(String.self, "id")
         type = c.lenient(String.self, "type")
         summary = c.lenient(String.self, "summary")
     }
@@ -88,10 +102,7 @@ public struct PDUser: Decodable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        guard let id = c.lenient(String.self, "id") else {
-            throw DecodingError.keyNotFound(AnyKey("id"), .init(codingPath: decoder.codingPath, debugDescription: "user without id"))
-        }
-        self.id = id
+        id = try c.required(String.self, "id")
         name = c.lenient(String.self, "name") ?? c.lenient(String.self, "summary")
         email = c.lenient(String.self, "email")
         role = c.lenient(String.self, "role")
@@ -153,7 +164,7 @@ public struct PDTeam: Decodable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        id = try c.decode(String.self, forKey: AnyKey("id"))
+        id = try c.required(String.self, "id")
         name = c.lenient(String.self, "name") ?? c.lenient(String.self, "summary")
         description = c.lenient(String.self, "description")
     }
@@ -193,10 +204,7 @@ public struct PDScheduleEntry: Decodable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        guard let start = c.date("start") else {
-            throw DecodingError.keyNotFound(AnyKey("start"), .init(codingPath: decoder.codingPath, debugDescription: "entry without start"))
-        }
-        self.start = start
+        start = try c.required(String.self, "start").asPagerDutyDate()
         end = c.date("end")
         user = c.lenient(PDUser.self, "user")
     }
@@ -244,7 +252,7 @@ public struct PDSchedule: Decodable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        id = try c.decode(String.self, forKey: AnyKey("id"))
+        id = try c.required(String.self, "id")
         name = c.lenient(String.self, "name") ?? c.lenient(String.self, "summary")
         description = c.lenient(String.self, "description")
         timeZone = c.lenient(String.self, "time_zone")
@@ -278,11 +286,8 @@ public struct PDOverride: Decodable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
         id = c.lenient(String.self, "id")
-        guard let start = c.date("start"), let end = c.date("end") else {
-            throw DecodingError.keyNotFound(AnyKey("start"), .init(codingPath: decoder.codingPath, debugDescription: "override without times"))
-        }
-        self.start = start
-        self.end = end
+        start = try c.required(String.self, "start").asPagerDutyDate()
+        end = try c.required(String.self, "end").asPagerDutyDate()
         user = c.lenient(PDUser.self, "user")
     }
 }
@@ -316,7 +321,7 @@ public struct PDEscalationPolicy: Decodable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        id = try c.decode(String.self, forKey: AnyKey("id"))
+        id = try c.required(String.self, "id")
         name = c.lenient(String.self, "name") ?? c.lenient(String.self, "summary")
         teams = c.list(PDReference.self, "teams")
         struct Rule: Decodable {
@@ -336,7 +341,7 @@ public struct PDIncident: Decodable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        id = try c.decode(String.self, forKey: AnyKey("id"))
+        id = try c.required(String.self, "id")
         number = c.lenient(Int.self, "incident_number")
         title = c.lenient(String.self, "title")
         status = c.lenient(String.self, "status")
@@ -353,7 +358,7 @@ public struct PDLicense: Decodable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        id = try c.decode(String.self, forKey: AnyKey("id"))
+        id = try c.required(String.self, "id")
         name = c.lenient(String.self, "name") ?? c.lenient(String.self, "summary")
         validRoles = c.list(String.self, "valid_roles")
         allocationsAvailable = c.lenient(Int.self, "allocations_available")
@@ -370,7 +375,7 @@ public struct PDAuditRecord: Decodable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyKey.self)
-        id = try c.decode(String.self, forKey: AnyKey("id"))
+        id = try c.required(String.self, "id")
         executionTime = c.date("execution_time")
         action = c.lenient(String.self, "action")
         rootResource = c.lenient(PDReference.self, "root_resource")

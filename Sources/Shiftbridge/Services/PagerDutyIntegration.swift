@@ -79,37 +79,11 @@ struct PagerDutyIntegration {
         } catch let error as PagerDutyError {
             throw Self.explain(error, baseURL: baseURL, method: .apiKey)
         }
-        return try await db.transaction { db in
-            let existing = try await PagerDutyConnection.current(on: db)
-            let before = existing.map(Self.describe)
-            let connection = existing ?? PagerDutyConnection()
-            connection.provider = PagerDutyConnection.pagerDuty
-            connection.method = .apiKey
-            connection.region = region.rawValue
-            connection.baseURL = baseURL
-            connection.identityURL = nil
-            connection.sealedAPIKey = try app.secretBox.seal(key)
-            connection.clientID = nil
-            connection.sealedClientSecret = nil
-            connection.sealedAccessToken = nil
-            connection.sealedRefreshToken = nil
-            connection.tokenExpiresAt = nil
-            connection.secretLast4 = SecretBox.last4(key)
-            connection.scopes = ""
-            connection.requestedScopes = ""
-            connection.readOnly = readOnly
-            connection.account = account
-            connection.status = .active
-            connection.statusDetail = nil
-            connection.connectedAt = Date()
-            connection.connectedBy = actor
-            connection.lastSuccessAt = Date()
-            connection.tokenVersion = (existing?.tokenVersion ?? 0) + 1
-            try await connection.save(on: db)
-            try await AuditEvent.record(on: db, actor: actor, action: existing?.method == .apiKey ? "pagerduty.api_key_changed" : "pagerduty.connected",
-                                        target: "integration:pagerduty", before: before, after: Self.describe(connection))
-            return connection
-        }
+        return try await store(
+            Credentials(method: .apiKey, region: region, baseURL: baseURL, identityURL: nil, sealedAPIKey: try app.secretBox.seal(key),
+                        clientID: nil, sealedClientSecret: nil, tokens: nil, secretLast4: SecretBox.last4(key), requestedScopes: [],
+                        readOnly: readOnly, account: account, status: .active, statusDetail: nil),
+            actor: actor, action: { existing in existing?.method == .apiKey ? "pagerduty.api_key_changed" : "pagerduty.connected" })
     }
 
     // MARK: OAuth
@@ -191,35 +165,67 @@ struct PagerDutyIntegration {
         let lookup = OAuthTokenProvider(tokens: tokens, app: oauthApp, transport: app.pagerDutyTransport, onRotate: { _ in })
         var users = makeClient(credential: .oauth(lookup), baseURL: baseURL, quick: true).users(pageSize: 1).makeAsyncIterator()
         let account = (try? await users.next())??.accountSubdomain
-        return try await db.transaction { db in
+        return try await store(
+            Credentials(method: .oauth, region: region, baseURL: baseURL, identityURL: payload.identityURL, sealedAPIKey: nil,
+                        clientID: payload.clientID, sealedClientSecret: try app.secretBox.seal(payload.clientSecret),
+                        tokens: (try app.secretBox.seal(tokens.accessToken), try tokens.refreshToken.map { try app.secretBox.seal($0) }, tokens.expiresAt, tokens.scopes),
+                        secretLast4: SecretBox.last4(payload.clientID), requestedScopes: payload.requestedScopes,
+                        readOnly: !tokens.scopes.contains("users.write"), account: account,
+                        status: needed.isEmpty ? .active : .missingScopes,
+                        statusDetail: missing.isEmpty ? nil : "Missing scopes: \(missing.joined(separator: ", "))"),
+            actor: user.email, action: { _ in payload.purpose == "refresh" ? "pagerduty.reconnected" : "pagerduty.connected" })
+    }
+
+    /// What a connect stores: everything sealed already.
+    struct Credentials {
+        var method: PagerDutyConnection.Method
+        var region: PagerDutyRegion
+        var baseURL: String
+        var identityURL: String?
+        var sealedAPIKey: String?
+        var clientID: String?
+        var sealedClientSecret: String?
+        /// Sealed access token, sealed refresh token, expiry, granted scopes.
+        var tokens: (access: String, refresh: String?, expiresAt: Date, scopes: [String])?
+        var secretLast4: String
+        var requestedScopes: [String]
+        var readOnly: Bool
+        var account: String?
+        var status: PagerDutyConnection.Status
+        var statusDetail: String?
+    }
+
+    /// Replaces the stored connection in one transaction, with its audit event.
+    private func store(_ credentials: Credentials, actor: String, action: @escaping @Sendable (PagerDutyConnection?) -> String) async throws -> PagerDutyConnection {
+        try await db.transaction { db in
             let existing = try await PagerDutyConnection.current(on: db)
             let before = existing.map(Self.describe)
             let connection = existing ?? PagerDutyConnection()
             connection.provider = PagerDutyConnection.pagerDuty
-            connection.method = .oauth
-            connection.region = region.rawValue
-            connection.baseURL = baseURL
-            connection.identityURL = payload.identityURL
-            connection.sealedAPIKey = nil
-            connection.clientID = payload.clientID
-            connection.sealedClientSecret = try app.secretBox.seal(payload.clientSecret)
-            connection.sealedAccessToken = try app.secretBox.seal(tokens.accessToken)
-            connection.sealedRefreshToken = try tokens.refreshToken.map { try app.secretBox.seal($0) }
-            connection.tokenExpiresAt = tokens.expiresAt
-            connection.secretLast4 = SecretBox.last4(payload.clientID)
-            connection.scopes = tokens.scopes.joined(separator: " ")
-            connection.requestedScopes = payload.requestedScopes.joined(separator: " ")
-            connection.readOnly = !tokens.scopes.contains("users.write")
-            connection.account = account ?? existing?.account
-            connection.status = needed.isEmpty ? .active : .missingScopes
-            connection.statusDetail = missing.isEmpty ? nil : "Missing scopes: \(missing.joined(separator: ", "))"
+            connection.method = credentials.method
+            connection.region = credentials.region.rawValue
+            connection.baseURL = credentials.baseURL
+            connection.identityURL = credentials.identityURL
+            connection.sealedAPIKey = credentials.sealedAPIKey
+            connection.clientID = credentials.clientID
+            connection.sealedClientSecret = credentials.sealedClientSecret
+            connection.sealedAccessToken = credentials.tokens?.access
+            connection.sealedRefreshToken = credentials.tokens?.refresh
+            connection.tokenExpiresAt = credentials.tokens?.expiresAt
+            connection.secretLast4 = credentials.secretLast4
+            connection.scopes = (credentials.tokens?.scopes ?? []).joined(separator: " ")
+            connection.requestedScopes = credentials.requestedScopes.joined(separator: " ")
+            connection.readOnly = credentials.readOnly
+            connection.account = credentials.account ?? existing?.account
+            connection.status = credentials.status
+            connection.statusDetail = credentials.statusDetail
             connection.connectedAt = Date()
-            connection.connectedBy = user.email
+            connection.connectedBy = actor
             connection.lastSuccessAt = Date()
             connection.tokenVersion = (existing?.tokenVersion ?? 0) + 1
             try await connection.save(on: db)
-            try await AuditEvent.record(on: db, actor: user.email, action: payload.purpose == "refresh" ? "pagerduty.reconnected" : "pagerduty.connected",
-                                        target: "integration:pagerduty", before: before, after: Self.describe(connection))
+            try await AuditEvent.record(on: db, actor: actor, action: action(existing), target: "integration:pagerduty",
+                                        before: before, after: Self.describe(connection))
             return connection
         }
     }
