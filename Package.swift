@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        // Pure domain logic (rotation schedule maths, sync planning): no I/O, no framework.
+        .target(name: "ShiftbridgeCore"),
         // PagerDuty REST + OAuth client. Deliberately free of Vapor.
         .target(
             name: "PagerDutyKit",
@@ -46,6 +48,7 @@ let package = Package(
         .target(
             name: "Shiftbridge",
             dependencies: [
+                "ShiftbridgeCore",
                 "PagerDutyKit",
                 "PagerDutyEmulator",
                 .product(name: "Vapor", package: "vapor"),
@@ -62,6 +65,7 @@ let package = Package(
         .executableTarget(name: "shiftbridge", dependencies: ["Shiftbridge"]),
         // Release-mode benchmarks that print figures (see BENCHMARKS.md).
         .executableTarget(name: "shiftbridge-bench", dependencies: ["PagerDutyKit", "PagerDutyEmulator"]),
+        .testTarget(name: "ShiftbridgeCoreTests", dependencies: ["ShiftbridgeCore"]),
         .testTarget(
             name: "PagerDutyKitTests",
             dependencies: [
