@@ -181,12 +181,14 @@ import VaporTesting
     }
 
     /// Starts from the dashboard, answers PagerDuty's consent page, returns the callback path.
-    func authorize(_ f: Fixture, _ browser: Browser, app: (id: String, secret: String), decision: String = "approve") async throws -> String {
+    func authorize(_ f: Fixture, _ browser: Browser, app: (id: String, secret: String), decision: String = "approve", provisioning: Bool = true) async throws -> String {
         let page = try await browser.request(.GET, "/settings/integrations")
-        let start = try await browser.request(.POST, "/settings/integrations/pagerduty/oauth", form: [
+        var form = [
             "client_id": app.id, "client_secret": app.secret, "region": "us", "base_url": f.emulator.baseURL,
             "identity_url": f.emulator.baseURL, "_csrf": try browser.csrfToken(from: page),
-        ])
+        ]
+        if provisioning { form["provisioning"] = "1" }
+        let start = try await browser.request(.POST, "/settings/integrations/pagerduty/oauth", form: form)
         #expect(start.status == .seeOther)
         let authorizeURL = try #require(start.headers.first(name: .location))
         #expect(authorizeURL.hasPrefix(f.emulator.baseURL + "/oauth/authorize?"))
@@ -228,6 +230,20 @@ import VaporTesting
             let refresh = try f.app.secretBox.open(connection.sealedRefreshToken!)
             let everywhere = try await f.databaseText() + page.body.string + f.log.text + (try await f.api(.GET, "/api/v1/integrations/pagerduty")).body.string
             for secret in [access, refresh, registered.secret] { #expect(!everywhere.contains(secret)) }
+        }
+    }
+
+    @Test func withoutProvisioningOnlyReadScopesAreRequested() async throws {
+        try await withFixture { f in
+            let registered = try await registerApp(f)
+            let browser = Browser(f.app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            _ = try await browser.request(.GET, try await authorize(f, browser, app: registered, provisioning: false))
+            let status = try await f.status()
+            #expect(status["status"] as? String == "active")
+            #expect(status["read_only"] as? Bool == true)
+            let scopes = Set(status["scopes"] as? [String] ?? [])
+            #expect(scopes == ["openid", "schedules.read", "teams.read", "users.read", "oncalls.read", "audit_records.read"])
         }
     }
 

@@ -42,6 +42,7 @@ struct IntegrationsController {
         var region: String?
         var base_url: String?
         var identity_url: String?
+        var provisioning: String?
     }
 
     func connectAPIKey(req: Request) async throws -> Response {
@@ -63,7 +64,8 @@ struct IntegrationsController {
         do {
             let url = try await req.application.pagerDuty.beginOAuth(
                 clientID: form.client_id ?? "", clientSecret: form.client_secret ?? "", region: try Self.region(form.region),
-                baseURL: form.base_url, identityURL: form.identity_url, redirectURI: Self.redirectURI(req), user: user, sessionNonce: Self.sessionNonce(req))
+                baseURL: form.base_url, identityURL: form.identity_url, redirectURI: Self.redirectURI(req), user: user, sessionNonce: Self.sessionNonce(req),
+                provisioning: form.provisioning != nil)
             return req.redirect(to: url)
         } catch let failure as PagerDutyIntegration.Failure {
             return try await render(req, error: failure.message, status: failure.status)
@@ -177,6 +179,8 @@ struct IntegrationsAPIController {
         var region: String?
         var base_url: String?
         var identity_url: String?
+        /// Also ask for users.write and teams.write (HR provisioning).
+        var provisioning: Bool?
     }
 
     struct AuthorizeURL: Content { let authorize_url: String }
@@ -188,7 +192,7 @@ struct IntegrationsAPIController {
             try await req.application.pagerDuty.beginOAuth(
                 clientID: body.client_id, clientSecret: body.client_secret, region: try IntegrationsController.region(body.region),
                 baseURL: body.base_url, identityURL: body.identity_url, redirectURI: IntegrationsController.redirectURI(req),
-                user: user, sessionNonce: IntegrationsController.sessionNonce(req))
+                user: user, sessionNonce: IntegrationsController.sessionNonce(req), provisioning: body.provisioning ?? false)
         }
         return AuthorizeURL(authorize_url: url)
     }

@@ -91,7 +91,8 @@ struct PagerDutyIntegration {
     /// Starts the authorization: returns PagerDuty's authorize URL. The attempt is stored
     /// (sealed) for ten minutes and can be completed once, by the same admin.
     func beginOAuth(clientID rawClientID: String, clientSecret rawSecret: String, region: PagerDutyRegion, baseURL rawBaseURL: String?,
-                    identityURL rawIdentityURL: String?, redirectURI: String, user: User, sessionNonce: String?, purpose: String = "connect") async throws -> String {
+                    identityURL rawIdentityURL: String?, redirectURI: String, user: User, sessionNonce: String?,
+                    provisioning: Bool = false, purpose: String = "connect") async throws -> String {
         let clientID = rawClientID.trimmingCharacters(in: .whitespacesAndNewlines)
         let secret = rawSecret.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !clientID.isEmpty else { throw Failure(message: "client_id: paste the Client ID PagerDuty showed when you registered the app.", code: "invalid_field") }
@@ -101,7 +102,9 @@ struct PagerDutyIntegration {
         let oauthApp = OAuthApp(clientID: clientID, clientSecret: secret, identityBaseURL: identityURL)
         let pkce = PKCE.generate()
         let state = [UInt8].random(count: 24).base64String().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        let scopes = Self.rotationScopes + Self.provisioningScopes + ["audit_records.read"]
+        // Least privilege: write scopes only when provisioning is wanted; audit records let
+        // the sync follow changes instead of polling every schedule.
+        let scopes = Self.rotationScopes + ["audit_records.read"] + (provisioning ? Self.provisioningScopes : [])
         let payload = OAuthAttempt.Payload(verifier: pkce.verifier, clientID: clientID, clientSecret: secret, region: region.rawValue, baseURL: baseURL,
                                            identityURL: identityURL, redirectURI: redirectURI, requestedScopes: scopes, purpose: purpose)
         let attempt = OAuthAttempt()
@@ -122,7 +125,8 @@ struct PagerDutyIntegration {
         else { throw Failure(message: "PagerDuty is not connected with OAuth; connect it first.", status: .conflict, code: "not_connected") }
         return try await beginOAuth(clientID: clientID, clientSecret: try app.secretBox.open(sealed),
                                     region: PagerDutyRegion(rawValue: connection.region) ?? .us, baseURL: connection.baseURL,
-                                    identityURL: connection.identityURL, redirectURI: redirectURI, user: user, sessionNonce: sessionNonce, purpose: "refresh")
+                                    identityURL: connection.identityURL, redirectURI: redirectURI, user: user, sessionNonce: sessionNonce,
+                                    provisioning: connection.requestedScopes.contains("users.write"), purpose: "refresh")
     }
 
     /// Completes the flow from the callback's query. Every failure leaves nothing stored.

@@ -158,12 +158,16 @@ private struct ConnectDialog: Component {
                             Button("Copy").class("button small").attribute(named: "type", value: "button").attribute(named: "data-copy", value: model.redirectURI)
                         }
                         .class("copy-row")
-                        Paragraph("Grant read access to Schedules, Teams, Users and On-Calls (scopes \(PagerDutyIntegration.rotationScopes.joined(separator: " "))), plus Users and Teams write access and Audit Records read to enable provisioning and faster sync.").class("muted")
+                        Paragraph("Grant read access to Schedules, Teams, Users, On-Calls and Audit Records (scopes \((PagerDutyIntegration.rotationScopes + ["audit_records.read"]).joined(separator: " "))). Add Users and Teams write access only if Shiftbridge will provision users.").class("muted")
                         Form(url: "/settings/integrations/pagerduty/oauth", method: .post) {
                             CSRFField(token: csrf)
                             FormField(label: "Client ID", name: "client_id", autocomplete: "off")
                             FormField(label: "Client secret", name: "client_secret", type: .password, autocomplete: "off")
                             RegionField(name: "region")
+                            Label("Also allow provisioning (asks for users.write and teams.write)") {
+                                Input(type: .checkbox, name: "provisioning", value: "1")
+                            }
+                            .class("check")
                             Advanced(fields: [("API base URL", "base_url", "https://api.pagerduty.com"), ("Identity URL", "identity_url", "https://identity.pagerduty.com")])
                             Button("Connect with OAuth").class("button primary").attribute(named: "type", value: "submit").id("connect-oauth")
                         }
