@@ -23,4 +23,5 @@ func routes(_ app: Application) throws {
         .grouped(RequireUserAPIMiddleware(), CSRFMiddleware())
     AccountAPIController().boot(api: api)
     IntegrationsAPIController().boot(api: api)
+    PeopleController().boot(pages: pages, api: api)
 }

@@ -6,7 +6,6 @@ struct DashboardController {
     func boot(pages: any RoutesBuilder) {
         pages.get(use: home)
         pages.get("rotations", use: rotations)
-        pages.get("people", use: people)
         pages.get("provisioning", use: provisioning)
         pages.get("settings", use: settings)
         pages.get("audit", use: audit)
@@ -20,10 +19,6 @@ struct DashboardController {
 
     func rotations(req: Request) async throws -> Response {
         empty(req, .rotations, "No rotations yet. Rotations, and binding them to PagerDuty schedules, arrive with the rotations feature.")
-    }
-
-    func people(req: Request) async throws -> Response {
-        empty(req, .people, "No people yet. People are added by hand, by the HR import, or from PagerDuty schedule members.")
     }
 
     func provisioning(req: Request) async throws -> Response {

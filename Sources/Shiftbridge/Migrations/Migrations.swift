@@ -9,5 +9,6 @@ enum AppMigrations {
         SessionRecord.migration,
         CreatePagerDutyConnections(),
         CreateOAuthAttempts(),
+        CreatePeople(),
     ]
 }

@@ -1,0 +1,51 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Adding and listing people: shared by the page and the API.
+struct PeopleDirectory {
+    let db: any Database
+
+    struct Input: Content {
+        var email: String?
+        var name: String?
+        var chat_handle: String?
+        var time_zone: String?
+    }
+
+    /// Validates and adds a person; the error names the field to fix.
+    func add(_ input: Input, actor: String) async throws -> Person {
+        let email = User.normalize(email: input.email ?? "")
+        let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if AdminAccounts.problem(email: email, password: String(repeating: "x", count: PasswordPolicy.minimumLength)) != nil {
+            throw APIError.invalidField("email", "enter a valid address, such as ann@example.com")
+        }
+        guard !name.isEmpty, name.count <= 200 else { throw APIError.invalidField("name", "enter the person's name (at most 200 characters)") }
+        let zone = input.time_zone?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        if let zone, TimeZone(identifier: zone) == nil {
+            throw APIError.invalidField("time_zone", "'\(zone)' is not an IANA time zone, such as Europe/Berlin")
+        }
+        let handle = input.chat_handle?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        return try await db.transaction { db in
+            guard try await Person.query(on: db).filter(\.$email == email).first() == nil else {
+                throw APIError(status: .conflict, code: "duplicate_email", message: "email: \(email) is already in the directory")
+            }
+            let person = Person(email: email, name: name, chatHandle: handle, timeZone: zone)
+            try await person.create(on: db)
+            try await AuditEvent.record(on: db, actor: actor, action: "person.created", target: "person:\(email)", after: name)
+            return person
+        }
+    }
+
+    /// Everyone, by name; with a query, those whose name or email contains it, ignoring case
+    /// (matched here, so SQLite and PostgreSQL agree).
+    func list(query: String?) async throws -> [Person] {
+        let people = try await Person.query(on: db).sort(\.$name).all()
+        guard let query = query?.trimmingCharacters(in: .whitespaces).lowercased(), !query.isEmpty else { return people }
+        return people.filter { $0.email.contains(query) || $0.name.lowercased().contains(query) }
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
