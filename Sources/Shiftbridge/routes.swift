@@ -24,4 +24,5 @@ func routes(_ app: Application) throws {
     AccountAPIController().boot(api: api)
     IntegrationsAPIController().boot(api: api)
     PeopleController().boot(pages: pages, api: api)
+    RotationsAPIController().boot(api: api)
 }

@@ -10,5 +10,6 @@ enum AppMigrations {
         CreatePagerDutyConnections(),
         CreateOAuthAttempts(),
         CreatePeople(),
+        CreateRotations(),
     ]
 }

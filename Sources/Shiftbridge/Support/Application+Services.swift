@@ -16,6 +16,14 @@ extension Application {
         set { storage[SecretBoxKey.self] = newValue }
     }
 
+    private struct ClockKey: StorageKey { typealias Value = @Sendable () -> Date }
+
+    /// "Now" for domain decisions (handoffs); tests move it, everything else reads it.
+    var now: @Sendable () -> Date {
+        get { storage[ClockKey.self] ?? { Date() } }
+        set { storage[ClockKey.self] = newValue }
+    }
+
     var loginLimiter: LoginRateLimiter {
         get { storage[LoginLimiterKey.self]! }
         set { storage[LoginLimiterKey.self] = newValue }

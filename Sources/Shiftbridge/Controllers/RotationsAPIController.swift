@@ -1,0 +1,188 @@
+import Fluent
+import ShiftbridgeCore
+import Vapor
+
+/// `/api/v1/rotations` (contract).
+struct RotationsAPIController {
+    func boot(api: any RoutesBuilder) {
+        let rotations = api.grouped("rotations")
+        rotations.get(use: list)
+        rotations.post(use: create)
+        let one = rotations.grouped(":rotation")
+        one.get(use: show)
+        one.patch(use: update)
+        one.delete(use: delete)
+        one.put("schedule", use: schedule)
+        one.get("on-duty", use: onDuty)
+        one.get("members", use: members)
+        one.get("shifts", use: shifts)
+        one.post("rotate", use: rotate)
+        one.post("sync", use: sync)
+    }
+
+    struct PersonRef: Content {
+        let email: String
+        let name: String
+        let linked: Bool
+        init(_ person: Person) {
+            email = person.email
+            name = person.name
+            linked = !person.isUnlinked
+        }
+    }
+
+    struct ScheduleDTO: Content {
+        let type: String
+        let time: String?
+        let weekdays: [Int]?
+        let time_zone: String
+        let schedule_id: String?
+        let next_handoff: Date?
+    }
+
+    struct RotationDTO: Content {
+        let id: UUID?
+        let code: String
+        let name: String
+        let description: String?
+        let is_public: Bool
+        let duty_size: Int
+        let enabled: Bool
+        let schedule: ScheduleDTO
+        let owners: [String]
+        let members: [String]
+        let on_duty: [String]
+    }
+
+    private func dto(_ rotation: Rotation, _ req: Request) async throws -> RotationDTO {
+        let service = req.application.rotations
+        let state = try await service.settle(rotation)
+        return RotationDTO(
+            id: rotation.id, code: rotation.code, name: rotation.name, description: rotation.description, is_public: rotation.isPublic,
+            duty_size: rotation.dutySize, enabled: rotation.enabled,
+            schedule: ScheduleDTO(type: rotation.scheduleType.rawValue, time: rotation.scheduleTime,
+                                  weekdays: rotation.scheduleWeekdays.map { $0.split(separator: ",").compactMap { Int($0) } },
+                                  time_zone: rotation.timeZone, schedule_id: rotation.pagerDutyScheduleID, next_handoff: service.nextHandoff(rotation)),
+            owners: try await service.ownerEmails(try rotation.requireID()), members: state.members, on_duty: state.onDuty)
+    }
+
+    struct RotationList: Content { let rotations: [RotationDTO] }
+
+    func list(req: Request) async throws -> RotationList {
+        let user = try req.auth.require(User.self)
+        var result: [RotationDTO] = []
+        for rotation in try await Rotation.query(on: req.db).sort(\.$code).all() {
+            if !rotation.isPublic, !user.isAdmin, !(try await req.application.rotations.isOwner(rotation, user)) { continue }
+            result.append(try await dto(rotation, req))
+        }
+        return RotationList(rotations: result)
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let rotation = try await req.application.rotations.create(try req.content.decode(Rotations.Input.self), by: user)
+        let response = try await dto(rotation, req).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    func show(req: Request) async throws -> RotationDTO {
+        try await dto(try await find(req), req)
+    }
+
+    func update(req: Request) async throws -> RotationDTO {
+        let user = try req.auth.require(User.self)
+        let rotation = try await req.application.rotations.update(try await find(req), try req.content.decode(Rotations.Input.self), by: user)
+        return try await dto(rotation, req)
+    }
+
+    func delete(req: Request) async throws -> HTTPStatus {
+        try await req.application.rotations.delete(try await find(req), by: try req.auth.require(User.self))
+        return .noContent
+    }
+
+    func schedule(req: Request) async throws -> RotationDTO {
+        let user = try req.auth.require(User.self)
+        let rotation = try await req.application.rotations.setSchedule(try await find(req), try req.content.decode(Rotations.ScheduleInput.self), by: user)
+        return try await dto(rotation, req)
+    }
+
+    struct OnDuty: Content {
+        let on_duty: [PersonRef]
+        let until: Date?
+        let source: String
+        let synced_at: Date?
+        let stale: Bool
+    }
+
+    func onDuty(req: Request) async throws -> OnDuty {
+        let rotation = try await find(req)
+        let service = req.application.rotations
+        let state = try await service.settle(rotation)
+        let people = try await service.memberPeople(try rotation.requireID(), on: req.db)
+        let byEmail = Dictionary(uniqueKeysWithValues: people.map { ($0.email, $0) })
+        return OnDuty(on_duty: state.onDuty.compactMap { byEmail[$0] }.map(PersonRef.init), until: service.nextHandoff(rotation),
+                      source: rotation.scheduleType == .manual ? "manual" : "schedule", synced_at: nil, stale: false)
+    }
+
+    struct MemberDTO: Content {
+        let email: String
+        let name: String
+        let linked: Bool
+        let on_duty: Bool
+    }
+
+    struct Roster: Content {
+        let members: [MemberDTO]
+        let linked: Int
+        let total: Int
+        let read_only: Bool
+    }
+
+    func members(req: Request) async throws -> Roster {
+        let rotation = try await find(req)
+        let service = req.application.rotations
+        let state = try await service.settle(rotation)
+        let onDuty = Set(state.onDuty)
+        let people = try await service.memberPeople(try rotation.requireID(), on: req.db)
+        let members = people.map { MemberDTO(email: $0.email, name: $0.name, linked: !$0.isUnlinked, on_duty: onDuty.contains($0.email)) }
+        return Roster(members: members, linked: members.filter(\.linked).count, total: members.count, read_only: rotation.scheduleType == .pagerduty)
+    }
+
+    struct ShiftDTO: Content {
+        let start: Date
+        let end: Date
+        let people: [PersonRef]
+    }
+
+    struct ShiftList: Content { let shifts: [ShiftDTO] }
+
+    func shifts(req: Request) async throws -> ShiftList {
+        let rotation = try await find(req)
+        let days = req.query[Int.self, at: "days"] ?? 14
+        guard (1...90).contains(days) else { throw APIError.invalidField("days", "must be between 1 and 90") }
+        let service = req.application.rotations
+        let people = try await service.memberPeople(try rotation.requireID(), on: req.db)
+        let byEmail = Dictionary(uniqueKeysWithValues: people.map { ($0.email, $0) })
+        let shifts = try await service.shifts(rotation, days: days)
+        return ShiftList(shifts: shifts.map { ShiftDTO(start: $0.start, end: $0.end, people: $0.people.compactMap { byEmail[$0] }.map(PersonRef.init)) })
+    }
+
+    func rotate(req: Request) async throws -> OnDuty {
+        let user = try req.auth.require(User.self)
+        _ = try await req.application.rotations.rotate(try await find(req), by: user)
+        return try await onDuty(req: req)
+    }
+
+    /// Sync now. Binding to PagerDuty schedules is not available yet (issue 5's sync), so no
+    /// rotation can be bound and this answers what is true for every rotation today.
+    func sync(req: Request) async throws -> Response {
+        let rotation = try await find(req)
+        throw APIError(status: .conflict, code: "not_bound",
+                       message: "\(rotation.code) does not follow a PagerDuty schedule, so there is nothing to sync")
+    }
+
+    private func find(_ req: Request) async throws -> Rotation {
+        try await req.application.rotations.find(req.parameters.get("rotation") ?? "", for: try req.auth.require(User.self))
+    }
+}
