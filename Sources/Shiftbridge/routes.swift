@@ -17,6 +17,7 @@ func routes(_ app: Application) throws {
     let integrations = IntegrationsController()
     integrations.boot(pages: pages)
     integrations.boot(callbackRoutes: web)
+    RotationsController().boot(pages: pages)
 
     let api = app.grouped("api", "v1")
         .grouped(app.sessions.middleware, User.sessionAuthenticator(), BearerTokenAuthenticator())

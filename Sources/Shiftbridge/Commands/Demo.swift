@@ -39,6 +39,8 @@ enum Demo {
             }
         }
 
+        try await loadSampleRotation(app)
+
         // The demo's PagerDuty: an emulator with the demo account, on the next port.
         let emulator = try await EmulatorServer.start(port: port + 1, seed: .demo)
         app.lifecycle.use(EmulatorLifecycle(server: emulator))
@@ -59,6 +61,24 @@ enum Demo {
 
         """)
         return [executable, "serve", "--hostname", hostname, "--port", "\(port)"]
+    }
+}
+
+extension Demo {
+    /// A few people and a daily rotation, on the first run only.
+    static func loadSampleRotation(_ app: Application) async throws {
+        guard try await Rotation.query(on: app.db).count() == 0,
+              let admin = try await User.query(on: app.db).filter(\.$email == adminEmail).first() else { return }
+        let sample = [("Alex Nguyen", "alex.nguyen@shiftbridge-demo.example", "Europe/London"),
+                      ("Blake Okafor", "blake.okafor@shiftbridge-demo.example", "America/New_York"),
+                      ("Casey Silva", "casey.silva@shiftbridge-demo.example", "Europe/Berlin")]
+        let directory = PeopleDirectory(db: app.db)
+        for (name, email, zone) in sample where try await Person.query(on: app.db).filter(\.$email == email).first() == nil {
+            _ = try await directory.add(.init(email: email, name: name, time_zone: zone), actor: "demo")
+        }
+        let rotation = try await app.rotations.create(.init(code: "DEMO-PRIMARY", name: "Demo primary", description: "Hands over every weekday at 09:00 London time.",
+                                                            members: sample.map(\.1)), by: admin)
+        _ = try await app.rotations.setSchedule(rotation, .init(type: "weekdays", time: "09:00", weekdays: [1, 2, 3, 4, 5], time_zone: "Europe/London"), by: admin)
     }
 }
 

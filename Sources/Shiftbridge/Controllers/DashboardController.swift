@@ -5,7 +5,6 @@ import Vapor
 struct DashboardController {
     func boot(pages: any RoutesBuilder) {
         pages.get(use: home)
-        pages.get("rotations", use: rotations)
         pages.get("provisioning", use: provisioning)
         pages.get("settings", use: settings)
         pages.get("audit", use: audit)
@@ -15,10 +14,6 @@ struct DashboardController {
         let recent = try await AuditEvent.query(on: req.db).sort(\.$occurredAt, .descending).limit(10).all()
         let model = HomePage.Model(recentEvents: recent.map(\.row))
         return HTMLResponse.make(html: HomePage.render(model, context: req.pageContext(title: "Overview")))
-    }
-
-    func rotations(req: Request) async throws -> Response {
-        empty(req, .rotations, "No rotations yet. Rotations, and binding them to PagerDuty schedules, arrive with the rotations feature.")
     }
 
     func provisioning(req: Request) async throws -> Response {

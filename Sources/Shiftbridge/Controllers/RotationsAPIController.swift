@@ -71,8 +71,7 @@ struct RotationsAPIController {
     func list(req: Request) async throws -> RotationList {
         let user = try req.auth.require(User.self)
         var result: [RotationDTO] = []
-        for rotation in try await Rotation.query(on: req.db).sort(\.$code).all() {
-            if !rotation.isPublic, !user.isAdmin, !(try await req.application.rotations.isOwner(rotation, user)) { continue }
+        for rotation in try await req.application.rotations.visible(to: user) {
             result.append(try await dto(rotation, req))
         }
         return RotationList(rotations: result)

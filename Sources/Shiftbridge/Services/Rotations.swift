@@ -222,9 +222,7 @@ struct Rotations {
             rotation = try await Rotation.query(on: db).filter(\.$code == idOrCode.uppercased()).first()
         }
         guard let rotation else { throw APIError.notFound("Rotation \(idOrCode)") }
-        if !rotation.isPublic, !user.isAdmin {
-            guard try await isOwner(rotation, user) else { throw APIError.notFound("Rotation \(idOrCode)") }
-        }
+        if !rotation.isPublic, !(try await canEdit(rotation, user)) { throw APIError.notFound("Rotation \(idOrCode)") }
         return rotation
     }
 
@@ -240,10 +238,27 @@ struct Rotations {
         try await RotationOwner.query(on: db).filter(\.$rotation.$id == rotation.requireID()).filter(\.$user.$id == user.requireID()).count() > 0
     }
 
+    func canEdit(_ rotation: Rotation, _ user: User) async throws -> Bool {
+        if user.isAdmin { return true }
+        return try await isOwner(rotation, user)
+    }
+
+    /// Every rotation the user may see: public ones, and private ones they own (all, for admins).
+    func visible(to user: User) async throws -> [Rotation] {
+        var visible: [Rotation] = []
+        for rotation in try await Rotation.query(on: db).sort(\.$code).all() {
+            if rotation.isPublic {
+                visible.append(rotation)
+            } else if try await canEdit(rotation, user) {
+                visible.append(rotation)
+            }
+        }
+        return visible
+    }
+
     /// Only owners and administrators edit a rotation.
     func requireEditor(_ rotation: Rotation, _ user: User) async throws {
-        let owner = try await isOwner(rotation, user)
-        guard user.isAdmin || owner else {
+        guard try await canEdit(rotation, user) else {
             throw APIError(status: .forbidden, code: "forbidden", message: "Only the rotation's owners and administrators may change it")
         }
     }

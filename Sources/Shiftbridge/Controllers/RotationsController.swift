@@ -1,0 +1,116 @@
+import Fluent
+import Vapor
+
+/// The Rotations pages: list and create, a rotation's page, its schedule form, Rotate.
+struct RotationsController {
+    func boot(pages: any RoutesBuilder) {
+        pages.get("rotations", use: list)
+        pages.post("rotations", use: create)
+        pages.get("rotations", ":rotation", use: show)
+        pages.post("rotations", ":rotation", "rotate", use: rotate)
+        pages.post("rotations", ":rotation", "schedule", use: schedule)
+    }
+
+    func list(req: Request) async throws -> Response {
+        try await renderList(req, error: nil, input: nil)
+    }
+
+    private func renderList(_ req: Request, error: String?, input: Rotations.Input?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let service = req.application.rotations
+        var rows: [RotationsPage.Row] = []
+        for rotation in try await service.visible(to: user) {
+            let state = try await service.settle(rotation)
+            rows.append(.init(code: rotation.code, name: rotation.name, schedule: Rotations.describeSchedule(rotation),
+                              onDuty: state.onDuty, members: state.members.count, enabled: rotation.enabled))
+        }
+        return HTMLResponse.make(status: status, html: RotationsPage.render(.init(rows: rows, error: error, input: input),
+                                                                            context: req.pageContext(title: "Rotations", section: .rotations)))
+    }
+
+    struct CreateForm: Content {
+        var code: String?
+        var name: String?
+        var duty_size: String?
+        var members_text: String?
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let form = try req.content.decode(CreateForm.self)
+        let members = (form.members_text ?? "").split(whereSeparator: { $0 == "\n" || $0 == "," || $0 == "\r" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let input = Rotations.Input(code: form.code, name: form.name, duty_size: form.duty_size.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0,
+                                    members: members)
+        do {
+            let rotation = try await req.application.rotations.create(input, by: user)
+            req.flash(.success, "Created rotation \(rotation.code).")
+            return req.redirect(to: "/rotations/\(rotation.code)")
+        } catch let error as APIError {
+            return try await renderList(req, error: error.message, input: input, status: error.status)
+        }
+    }
+
+    func show(req: Request) async throws -> Response {
+        try await render(req, error: nil)
+    }
+
+    private func render(_ req: Request, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let service = req.application.rotations
+        let rotation = try await service.find(req.parameters.get("rotation") ?? "", for: user)
+        let state = try await service.settle(rotation)
+        let people = try await service.memberPeople(try rotation.requireID(), on: req.db)
+        let byEmail = Dictionary(uniqueKeysWithValues: people.map { ($0.email, $0) })
+        let onDuty = Set(state.onDuty)
+        let shifts = try await service.shifts(rotation, days: 14)
+        let canEdit = try await service.canEdit(rotation, user)
+        let model = RotationPage.Model(
+            code: rotation.code, name: rotation.name, description: rotation.description, schedule: Rotations.describeSchedule(rotation),
+            scheduleType: rotation.scheduleType.rawValue, scheduleTime: rotation.scheduleTime,
+            scheduleWeekdays: (rotation.scheduleWeekdays ?? "").split(separator: ",").compactMap { Int($0) }, timeZone: rotation.timeZone,
+            nextHandoff: service.nextHandoff(rotation),
+            onDuty: state.onDuty.compactMap { byEmail[$0] }.map { ($0.name, $0.email) },
+            roster: people.map { ($0.name, $0.email, !$0.isUnlinked, onDuty.contains($0.email)) },
+            shifts: shifts.map { ($0.start, $0.end, $0.people.map { byEmail[$0]?.name ?? $0 }) },
+            owners: try await service.ownerEmails(try rotation.requireID()), canEdit: canEdit, error: error)
+        return HTMLResponse.make(status: status, html: RotationPage.render(model, context: req.pageContext(title: rotation.name, section: .rotations)))
+    }
+
+    func rotate(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let service = req.application.rotations
+        let rotation = try await service.find(req.parameters.get("rotation") ?? "", for: user)
+        do {
+            let state = try await service.rotate(rotation, by: user)
+            req.flash(.success, "Rotated: \(state.onDuty.joined(separator: ", ")) now on duty.")
+        } catch let error as APIError {
+            req.flash(.error, error.message)
+        }
+        return req.redirect(to: "/rotations/\(rotation.code)")
+    }
+
+    struct ScheduleForm: Content {
+        var type: String?
+        var time: String?
+        var weekdays_text: String?
+        var time_zone: String?
+    }
+
+    func schedule(req: Request) async throws -> Response {
+        let user = try req.auth.require(User.self)
+        let service = req.application.rotations
+        let rotation = try await service.find(req.parameters.get("rotation") ?? "", for: user)
+        let form = try req.content.decode(ScheduleForm.self)
+        let days = (form.weekdays_text ?? "").split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let input = Rotations.ScheduleInput(type: form.type ?? "manual", time: form.time?.nilIfEmpty, weekday: days.first, weekdays: days,
+                                            time_zone: form.time_zone?.nilIfEmpty, schedule_id: nil)
+        do {
+            _ = try await service.setSchedule(rotation, input, by: user)
+            req.flash(.success, "Schedule saved: \(Rotations.describeSchedule(rotation)).")
+            return req.redirect(to: "/rotations/\(rotation.code)")
+        } catch let error as APIError {
+            return try await render(req, error: error.message, status: error.status)
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Plot
+import ShiftbridgeCore
+
+enum RotationsPage {
+    struct Row {
+        let code: String
+        let name: String
+        let schedule: String
+        let onDuty: [String]
+        let members: Int
+        let enabled: Bool
+    }
+
+    struct Model {
+        let rows: [Row]
+        let error: String?
+        let input: Rotations.Input?
+    }
+
+    static func render(_ model: Model, context: PageContext) -> String {
+        Layout.render(context) {
+            H1("Rotations")
+            if model.rows.isEmpty {
+                Paragraph("No rotations yet. Create one below.").class("muted")
+            } else {
+                Div {
+                    Table(
+                        header: TableRow {
+                            TableHeaderCell("Code")
+                            TableHeaderCell("Name")
+                            TableHeaderCell("On duty")
+                            TableHeaderCell("Schedule")
+                            TableHeaderCell("Members")
+                        },
+                        rows: {
+                            for row in model.rows {
+                                TableRow {
+                                    TableCell { Link(row.code, url: "/rotations/\(row.code)") }
+                                    TableCell(row.name + (row.enabled ? "" : " (paused)"))
+                                    TableCell(row.onDuty.isEmpty ? "—" : row.onDuty.joined(separator: ", "))
+                                    TableCell(row.schedule)
+                                    TableCell("\(row.members)")
+                                }
+                            }
+                        }
+                    )
+                    .class("table")
+                }
+                .class("table-wrap")
+            }
+            H2("New rotation")
+            if let error = model.error {
+                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+            }
+            Form(url: "/rotations", method: .post) {
+                CSRFField(token: context.csrfToken)
+                Div {
+                    FormField(label: "Code", name: "code", value: model.input?.code, hint: "Letters, digits and hyphens, such as OPS-PRIMARY")
+                    FormField(label: "Name", name: "name", value: model.input?.name)
+                    FormField(label: "Duty size", name: "duty_size", type: .number, value: model.input?.duty_size.map(String.init) ?? "1")
+                }
+                .class("form-grid")
+                Label("Members (emails from People, one per line, in rotation order)") {
+                    TextArea(text: (model.input?.members ?? []).joined(separator: "\n"), name: "members_text", numberOfRows: 4)
+                }
+                .class("field")
+                Button("Create rotation").class("button primary").attribute(named: "type", value: "submit")
+            }
+            .class("card")
+        }
+    }
+}
+
+enum RotationPage {
+    struct Model {
+        let code: String
+        let name: String
+        let description: String?
+        let schedule: String
+        let scheduleType: String
+        let scheduleTime: String?
+        let scheduleWeekdays: [Int]
+        let timeZone: String
+        let nextHandoff: Date?
+        let onDuty: [(name: String, email: String)]
+        let roster: [(name: String, email: String, linked: Bool, onDuty: Bool)]
+        let shifts: [(start: Date, end: Date, people: [String])]
+        let owners: [String]
+        let canEdit: Bool
+        let error: String?
+    }
+
+    static func render(_ model: Model, context: PageContext) -> String {
+        Layout.render(context) {
+            H1("\(model.name) · \(model.code)")
+            if let description = model.description { Paragraph(description).class("muted") }
+            if let error = model.error {
+                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+            }
+            Div {
+                Article {
+                    H2("On duty")
+                    if model.onDuty.isEmpty {
+                        Paragraph("Nobody: the rotation has no members.").class("muted")
+                    } else {
+                        List(model.onDuty.map { "\($0.name) (\($0.email))" }).id("on-duty")
+                    }
+                    Paragraph(model.nextHandoff.map { "Next handoff: \($0.displayString)" } ?? "Hands over when someone rotates it.").class("muted")
+                    if model.canEdit && model.scheduleType != "pagerduty" {
+                        Form(url: "/rotations/\(model.code)/rotate", method: .post) {
+                            CSRFField(token: context.csrfToken)
+                            Button("Rotate now").class("button primary").attribute(named: "type", value: "submit").id("rotate")
+                        }
+                    }
+                }
+                .class("card")
+                Article {
+                    H2("Members")
+                    Paragraph("\(model.roster.filter(\.linked).count) of \(model.roster.count) linked").class("badge badge-muted")
+                    List(model.roster.map { "\($0.name) (\($0.email))\($0.onDuty ? " — on duty" : "")\($0.linked ? "" : " — unlinked")" })
+                    Paragraph("Owners: \(model.owners.joined(separator: ", "))").class("muted")
+                }
+                .class("card")
+            }
+            .class("tiles")
+            H2("Upcoming shifts (14 days)")
+            Div {
+                Table(
+                    header: TableRow {
+                        TableHeaderCell("From")
+                        TableHeaderCell("Until")
+                        TableHeaderCell("On duty")
+                    },
+                    rows: {
+                        for shift in model.shifts {
+                            TableRow {
+                                TableCell(shift.start.displayString)
+                                TableCell(shift.end.displayString)
+                                TableCell(shift.people.joined(separator: ", "))
+                            }
+                        }
+                    }
+                )
+                .class("table")
+            }
+            .class("table-wrap")
+            if model.canEdit {
+                H2("Schedule")
+                Paragraph("Now: \(model.schedule)").class("muted")
+                Form(url: "/rotations/\(model.code)/schedule", method: .post) {
+                    CSRFField(token: context.csrfToken)
+                    Div {
+                        Label("Type") {
+                            Node<HTML.BodyContext>.raw(scheduleTypeSelect(model.scheduleType))
+                        }
+                        .class("field")
+                        FormField(label: "Time (HH:mm)", name: "time", value: model.scheduleTime, required: false)
+                        FormField(label: "Days (1 = Monday … 7 = Sunday)", name: "weekdays_text",
+                                  value: model.scheduleWeekdays.map(String.init).joined(separator: ","), required: false, hint: "For weekly: one day; for custom days: several, such as 1,2,3,4,5")
+                        FormField(label: "Time zone", name: "time_zone", value: model.timeZone, hint: "IANA name, such as Europe/Berlin")
+                    }
+                    .class("form-grid")
+                    Button("Save schedule").class("button").attribute(named: "type", value: "submit")
+                }
+                .class("card")
+            }
+        }
+    }
+
+    private static func scheduleTypeSelect(_ current: String) -> String {
+        let options = [("manual", "Manual (Rotate button)"), ("daily", "Daily"), ("weekly", "Weekly"), ("weekdays", "Custom days")]
+        return "<select name=\"type\">" + options.map { value, label in
+            "<option value=\"\(value)\"\(value == current ? " selected" : "")>\(label)</option>"
+        }.joined() + "</select>"
+    }
+}
