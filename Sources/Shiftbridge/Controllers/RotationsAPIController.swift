@@ -63,7 +63,8 @@ struct RotationsAPIController {
             schedule: ScheduleDTO(type: rotation.scheduleType.rawValue, time: rotation.scheduleTime,
                                   weekdays: rotation.scheduleWeekdays.map { $0.split(separator: ",").compactMap { Int($0) } },
                                   time_zone: rotation.timeZone, schedule_id: rotation.pagerDutyScheduleID, next_handoff: service.nextHandoff(rotation)),
-            owners: try await service.ownerEmails(try rotation.requireID()), members: state.members, on_duty: state.onDuty)
+            owners: try await service.ownerEmails(try rotation.requireID()), members: state.members,
+            on_duty: try await service.duty(rotation).people.compactMap(\.email))
     }
 
     struct RotationList: Content { let rotations: [RotationDTO] }
@@ -106,22 +107,30 @@ struct RotationsAPIController {
         return try await dto(rotation, req)
     }
 
+    struct DutyPerson: Content {
+        let email: String?
+        let name: String
+        let linked: Bool
+    }
+
     struct OnDuty: Content {
-        let on_duty: [PersonRef]
+        let on_duty: [DutyPerson]
         let until: Date?
         let source: String
         let synced_at: Date?
         let stale: Bool
+        let stale_since: Date?
+        let source_missing: Bool
+        let problem: String?
     }
 
     func onDuty(req: Request) async throws -> OnDuty {
-        let rotation = try await find(req)
-        let service = req.application.rotations
-        let state = try await service.settle(rotation)
-        let people = try await service.memberPeople(try rotation.requireID(), on: req.db)
-        let byEmail = Dictionary(uniqueKeysWithValues: people.map { ($0.email, $0) })
-        return OnDuty(on_duty: state.onDuty.compactMap { byEmail[$0] }.map(PersonRef.init), until: service.nextHandoff(rotation),
-                      source: rotation.scheduleType == .manual ? "manual" : "schedule", synced_at: nil, stale: false)
+        Self.onDuty(try await req.application.rotations.duty(try await find(req)))
+    }
+
+    static func onDuty(_ duty: Rotations.Duty) -> OnDuty {
+        OnDuty(on_duty: duty.people.map { DutyPerson(email: $0.email, name: $0.name, linked: $0.linked) }, until: duty.until, source: duty.source,
+               synced_at: duty.syncedAt, stale: duty.stale, stale_since: duty.staleSince, source_missing: duty.sourceMissing, problem: duty.lastError)
     }
 
     struct MemberDTO: Content {
@@ -141,8 +150,7 @@ struct RotationsAPIController {
     func members(req: Request) async throws -> Roster {
         let rotation = try await find(req)
         let service = req.application.rotations
-        let state = try await service.settle(rotation)
-        let onDuty = Set(state.onDuty)
+        let onDuty = Set(try await service.duty(rotation).people.compactMap(\.email))
         let people = try await service.memberPeople(try rotation.requireID(), on: req.db)
         let members = people.map { MemberDTO(email: $0.email, name: $0.name, linked: !$0.isUnlinked, on_duty: onDuty.contains($0.email)) }
         return Roster(members: members, linked: members.filter(\.linked).count, total: members.count, read_only: rotation.scheduleType == .pagerduty)
@@ -163,7 +171,7 @@ struct RotationsAPIController {
         let service = req.application.rotations
         let people = try await service.memberPeople(try rotation.requireID(), on: req.db)
         let byEmail = Dictionary(uniqueKeysWithValues: people.map { ($0.email, $0) })
-        let shifts = try await service.shifts(rotation, days: days)
+        let shifts = try await service.upcomingShifts(rotation, days: days)
         return ShiftList(shifts: shifts.map { ShiftDTO(start: $0.start, end: $0.end, people: $0.people.compactMap { byEmail[$0] }.map(PersonRef.init)) })
     }
 
@@ -173,12 +181,14 @@ struct RotationsAPIController {
         return try await onDuty(req: req)
     }
 
-    /// Sync now. Binding to PagerDuty schedules is not available yet (issue 5's sync), so no
-    /// rotation can be bound and this answers what is true for every rotation today.
-    func sync(req: Request) async throws -> Response {
+    /// Sync now: one complete read of the bound PagerDuty schedule.
+    func sync(req: Request) async throws -> OnDuty {
         let rotation = try await find(req)
-        throw APIError(status: .conflict, code: "not_bound",
-                       message: "\(rotation.code) does not follow a PagerDuty schedule, so there is nothing to sync")
+        guard rotation.scheduleType == .pagerduty else {
+            throw APIError(status: .conflict, code: "not_bound", message: "\(rotation.code) does not follow a PagerDuty schedule, so there is nothing to sync")
+        }
+        await req.application.pagerDutySync.sync(rotation)
+        return Self.onDuty(try await req.application.rotations.duty(rotation))
     }
 
     private func find(_ req: Request) async throws -> Rotation {

@@ -59,21 +59,28 @@ struct RotationsController {
         let user = try req.auth.require(User.self)
         let service = req.application.rotations
         let rotation = try await service.find(req.parameters.get("rotation") ?? "", for: user)
-        let state = try await service.settle(rotation)
+        let duty = try await service.duty(rotation)
         let people = try await service.memberPeople(try rotation.requireID(), on: req.db)
         let byEmail = Dictionary(uniqueKeysWithValues: people.map { ($0.email, $0) })
-        let onDuty = Set(state.onDuty)
-        let shifts = try await service.shifts(rotation, days: 14)
+        let onDuty = Set(duty.people.compactMap(\.email))
+        let shifts = try await service.upcomingShifts(rotation, days: 14)
+        var problem: String?
+        if duty.sourceMissing {
+            problem = "Source schedule missing: \(duty.lastError ?? "")"
+        } else if let since = duty.staleSince {
+            problem = "Stale since \(since.displayString): \(duty.lastError ?? "the last sync failed"). Showing the last good state."
+        }
         let canEdit = try await service.canEdit(rotation, user)
         let model = RotationPage.Model(
             code: rotation.code, name: rotation.name, description: rotation.description, schedule: Rotations.describeSchedule(rotation),
             scheduleType: rotation.scheduleType.rawValue, scheduleTime: rotation.scheduleTime,
             scheduleWeekdays: (rotation.scheduleWeekdays ?? "").split(separator: ",").compactMap { Int($0) }, timeZone: rotation.timeZone,
-            nextHandoff: service.nextHandoff(rotation),
-            onDuty: state.onDuty.compactMap { byEmail[$0] }.map { ($0.name, $0.email) },
+            nextHandoff: duty.until,
+            onDuty: duty.people.map { ($0.name, $0.email ?? "no email in PagerDuty") },
             roster: people.map { ($0.name, $0.email, !$0.isUnlinked, onDuty.contains($0.email)) },
             shifts: shifts.map { ($0.start, $0.end, $0.people.map { byEmail[$0]?.name ?? $0 }) },
-            owners: try await service.ownerEmails(try rotation.requireID()), canEdit: canEdit, error: error)
+            owners: try await service.ownerEmails(try rotation.requireID()), canEdit: canEdit, error: error,
+            problem: problem, syncedAt: duty.syncedAt)
         return HTMLResponse.make(status: status, html: RotationPage.render(model, context: req.pageContext(title: rotation.name, section: .rotations)))
     }
 
@@ -91,6 +98,7 @@ struct RotationsController {
     }
 
     struct ScheduleForm: Content {
+        var schedule_id: String?
         var type: String?
         var time: String?
         var weekdays_text: String?
@@ -104,7 +112,7 @@ struct RotationsController {
         let form = try req.content.decode(ScheduleForm.self)
         let days = (form.weekdays_text ?? "").split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let input = Rotations.ScheduleInput(type: form.type ?? "manual", time: form.time?.nilIfEmpty, weekday: days.first, weekdays: days,
-                                            time_zone: form.time_zone?.nilIfEmpty, schedule_id: nil)
+                                            time_zone: form.time_zone?.nilIfEmpty, schedule_id: form.schedule_id?.nilIfEmpty)
         do {
             _ = try await service.setSchedule(rotation, input, by: user)
             req.flash(.success, "Schedule saved: \(Rotations.describeSchedule(rotation)).")

@@ -11,5 +11,6 @@ enum AppMigrations {
         CreateOAuthAttempts(),
         CreatePeople(),
         CreateRotations(),
+        CreateRotationSyncs(),
     ]
 }

@@ -243,6 +243,7 @@ struct PagerDutyIntegration {
             guard let connection = try await PagerDutyConnection.current(on: db) else { return false }
             let before = Self.describe(connection)
             try await connection.delete(on: db)
+            try await PagerDutyRotationSync.revertAll(on: db, actor: actor)
             try await AuditEvent.record(on: db, actor: actor, action: "pagerduty.disconnected", target: "integration:pagerduty", before: before, after: "disconnected")
             return true
         }

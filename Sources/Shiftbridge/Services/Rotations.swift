@@ -113,8 +113,15 @@ struct Rotations {
     /// Sets a manual or automatic schedule. Binding to PagerDuty needs the sync, which is not built yet.
     func setSchedule(_ rotation: Rotation, _ input: ScheduleInput, by user: User) async throws -> Rotation {
         try await requireEditor(rotation, user)
-        guard let type = Rotation.ScheduleType(rawValue: input.type), type != .pagerduty else {
-            throw APIError.invalidField("type", "expected manual, daily, weekly or weekdays")
+        guard let type = Rotation.ScheduleType(rawValue: input.type) else {
+            throw APIError.invalidField("type", "expected manual, daily, weekly, weekdays or pagerduty")
+        }
+        if type == .pagerduty {
+            guard let scheduleID = input.schedule_id?.trimmingCharacters(in: .whitespaces), !scheduleID.isEmpty else {
+                throw APIError.invalidField("schedule_id", "name the PagerDuty schedule to follow, such as PABC123")
+            }
+            try await app.pagerDutySync.bind(rotation, scheduleID: scheduleID, by: user)
+            return rotation
         }
         let zone = input.time_zone ?? rotation.timeZone
         guard TimeZone(identifier: zone) != nil else { throw APIError.invalidField("time_zone", "'\(zone)' is not an IANA time zone, such as Europe/Berlin") }
@@ -154,6 +161,52 @@ struct Rotations {
     }
 
     // MARK: Duty
+
+    /// Who is on duty, however the rotation turns, and how trustworthy that is.
+    struct Duty {
+        struct Person { let email: String?; let name: String; let linked: Bool }
+        let people: [Person]
+        let until: Date?
+        let source: String
+        let syncedAt: Date?
+        let staleSince: Date?
+        let sourceMissing: Bool
+        let lastError: String?
+        var stale: Bool { staleSince != nil }
+    }
+
+    func duty(_ rotation: Rotation) async throws -> Duty {
+        let people = try await Person.query(on: db).all()
+        let byEmail = Dictionary(people.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
+        if rotation.scheduleType == .pagerduty {
+            try await app.pagerDutySync.applyHeldTimeline(rotation)
+            let state = try await app.pagerDutySync.state(rotation)
+            let now = app.now()
+            var seen = Set<String>()
+            let current = (state?.entries ?? []).filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }
+                .filter { seen.insert($0.pagerDutyUserID).inserted }
+            return Duty(people: current.map { entry in
+                            let person = entry.email.flatMap { byEmail[$0] }
+                            return .init(email: entry.email, name: person?.name ?? entry.name ?? entry.email ?? entry.pagerDutyUserID, linked: person.map { !$0.isUnlinked } ?? false)
+                        },
+                        until: state?.onDutyUntil, source: "pagerduty", syncedAt: state?.syncedAt, staleSince: state?.staleSince,
+                        sourceMissing: state?.sourceMissing ?? false, lastError: state?.lastError)
+        }
+        let state = try await settle(rotation)
+        return Duty(people: state.onDuty.compactMap { byEmail[$0] }.map { .init(email: $0.email, name: $0.name, linked: !$0.isUnlinked) },
+                    until: nextHandoff(rotation), source: rotation.scheduleType == .manual ? "manual" : "schedule",
+                    syncedAt: nil, staleSince: nil, sourceMissing: false, lastError: nil)
+    }
+
+    /// Upcoming shifts: PagerDuty's held timeline, or the projection of our own schedule.
+    func upcomingShifts(_ rotation: Rotation, days: Int) async throws -> [Shift] {
+        guard rotation.scheduleType == .pagerduty else { return try await shifts(rotation, days: days) }
+        let now = app.now()
+        let horizon = now.addingTimeInterval(TimeInterval(days) * 86_400)
+        return (try await app.pagerDutySync.state(rotation)?.entries ?? [])
+            .filter { ($0.end ?? .distantFuture) > now && $0.start < horizon }
+            .map { Shift(start: $0.start, end: $0.end ?? horizon, people: [$0.email ?? $0.name ?? $0.pagerDutyUserID]) }
+    }
 
     /// The rotation's state now, with every automatic handoff since it was last saved applied.
     func currentState(_ rotation: Rotation, on db: any Database) async throws -> RotationState {

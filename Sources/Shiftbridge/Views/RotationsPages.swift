@@ -89,6 +89,8 @@ enum RotationPage {
         let owners: [String]
         let canEdit: Bool
         let error: String?
+        let problem: String?
+        let syncedAt: Date?
     }
 
     static func render(_ model: Model, context: PageContext) -> String {
@@ -97,6 +99,9 @@ enum RotationPage {
             if let description = model.description { Paragraph(description).class("muted") }
             if let error = model.error {
                 Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+            }
+            if let problem = model.problem {
+                Div(problem).class("flash flash-error").attribute(named: "role", value: "status").id("sync-problem")
             }
             Div {
                 Article {
@@ -107,6 +112,9 @@ enum RotationPage {
                         List(model.onDuty.map { "\($0.name) (\($0.email))" }).id("on-duty")
                     }
                     Paragraph(model.nextHandoff.map { "Next handoff: \($0.displayString)" } ?? "Hands over when someone rotates it.").class("muted")
+                    if let synced = model.syncedAt {
+                        Paragraph("Follows PagerDuty; last synced \(synced.displayString).").class("muted")
+                    }
                     if model.canEdit && model.scheduleType != "pagerduty" {
                         Form(url: "/rotations/\(model.code)/rotate", method: .post) {
                             CSRFField(token: context.csrfToken)
@@ -118,6 +126,9 @@ enum RotationPage {
                 Article {
                     H2("Members")
                     Paragraph("\(model.roster.filter(\.linked).count) of \(model.roster.count) linked").class("badge badge-muted")
+                    if model.scheduleType == "pagerduty" {
+                        Paragraph("Members come from the PagerDuty schedule and cannot be edited here.").class("muted")
+                    }
                     List(model.roster.map { "\($0.name) (\($0.email))\($0.onDuty ? " — on duty" : "")\($0.linked ? "" : " — unlinked")" })
                     Paragraph("Owners: \(model.owners.joined(separator: ", "))").class("muted")
                 }
@@ -159,6 +170,7 @@ enum RotationPage {
                         FormField(label: "Days (1 = Monday … 7 = Sunday)", name: "weekdays_text",
                                   value: model.scheduleWeekdays.map(String.init).joined(separator: ","), required: false, hint: "For weekly: one day; for custom days: several, such as 1,2,3,4,5")
                         FormField(label: "Time zone", name: "time_zone", value: model.timeZone, hint: "IANA name, such as Europe/Berlin")
+                        FormField(label: "PagerDuty schedule ID", name: "schedule_id", required: false, hint: "For External: find it with GET /api/v1/integrations/pagerduty/schedules?query=")
                     }
                     .class("form-grid")
                     Button("Save schedule").class("button").attribute(named: "type", value: "submit")
@@ -169,7 +181,8 @@ enum RotationPage {
     }
 
     private static func scheduleTypeSelect(_ current: String) -> String {
-        let options = [("manual", "Manual (Rotate button)"), ("daily", "Daily"), ("weekly", "Weekly"), ("weekdays", "Custom days")]
+        let options = [("manual", "Manual (Rotate button)"), ("daily", "Daily"), ("weekly", "Weekly"), ("weekdays", "Custom days"),
+                       ("pagerduty", "External: follow a PagerDuty schedule")]
         return "<select name=\"type\">" + options.map { value, label in
             "<option value=\"\(value)\"\(value == current ? " selected" : "")>\(label)</option>"
         }.joined() + "</select>"

@@ -1,0 +1,48 @@
+import Fluent
+import Foundation
+
+/// What the last sync of a PagerDuty-bound rotation found, and how fresh it is. The held
+/// timeline lets handoffs happen on time between syncs, without asking PagerDuty.
+final class RotationSync: Model, @unchecked Sendable {
+    static let schema = "rotation_syncs"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "rotation_id") var rotation: Rotation
+    @OptionalField(key: "synced_at") var syncedAt: Date?
+    /// Set on the first failed read after a good one; cleared by the next good one.
+    @OptionalField(key: "stale_since") var staleSince: Date?
+    @OptionalField(key: "last_error") var lastError: String?
+    @Field(key: "source_missing") var sourceMissing: Bool
+    /// JSON of `[HeldEntry]`: the final schedule over the look-ahead window.
+    @Field(key: "timeline") var timeline: String
+    /// Emails on duty as last applied, comma-separated, for change detection.
+    @Field(key: "on_duty") var onDuty: String
+    /// When the held timeline next changes who is on duty.
+    @OptionalField(key: "on_duty_until") var onDutyUntil: Date?
+
+    init() {}
+
+    struct HeldEntry: Codable, Equatable, Sendable {
+        var start: Date
+        var end: Date?
+        var email: String?
+        var name: String?
+        var pagerDutyUserID: String
+    }
+
+    var entries: [HeldEntry] {
+        (try? JSONDecoder().decode([HeldEntry].self, from: Data(timeline.utf8))) ?? []
+    }
+}
+
+/// PagerDuty users seen in schedules: schedule layers name users without their email.
+final class PagerDutyUserRecord: Model, @unchecked Sendable {
+    static let schema = "pagerduty_users"
+
+    @ID(custom: "pagerduty_id", generatedBy: .user) var id: String?
+    @OptionalField(key: "email") var email: String?
+    @OptionalField(key: "name") var name: String?
+    @Field(key: "fetched_at") var fetchedAt: Date
+
+    init() {}
+}

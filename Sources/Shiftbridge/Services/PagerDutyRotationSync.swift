@@ -1,0 +1,226 @@
+import Fluent
+import Foundation
+import PagerDutyKit
+import ShiftbridgeCore
+import Vapor
+
+/// Rotations that follow PagerDuty schedules. A sync is one complete read of the schedule
+/// (layers and the final schedule for the next 14 days); only a complete read changes a
+/// rotation. Between syncs, handoffs come from the held timeline, without calling PagerDuty.
+struct PagerDutyRotationSync {
+    let app: Application
+    var db: any Database { app.db }
+    static let lookAhead: TimeInterval = 14 * 86_400
+
+    enum Outcome: Equatable {
+        case synced(changedDuty: Bool)
+        case stale(String)
+        case sourceMissing
+    }
+
+    /// Binds a rotation to a schedule that must exist, then syncs it.
+    func bind(_ rotation: Rotation, scheduleID: String, by user: User) async throws {
+        guard let client = try await app.pagerDuty.client() else {
+            throw APIError(status: .conflict, code: "not_connected", message: "Connect PagerDuty under Settings → Integrations before binding a rotation")
+        }
+        do {
+            _ = try await client.schedule(id: scheduleID)
+        } catch PagerDutyError.notFound {
+            throw APIError.invalidField("schedule_id", "PagerDuty has no schedule \(scheduleID)")
+        } catch let error as PagerDutyError {
+            throw PagerDutyIntegration.explain(error, baseURL: client.configuration.baseURL, method: nil).apiError
+        }
+        let before = Rotations.describeSchedule(rotation)
+        rotation.scheduleType = .pagerduty
+        rotation.pagerDutyScheduleID = scheduleID
+        rotation.scheduleTime = nil
+        rotation.scheduleWeekdays = nil
+        try await db.transaction { db in
+            try await rotation.save(on: db)
+            try await RotationSync.query(on: db).filter(\.$rotation.$id == rotation.requireID()).delete()
+            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.schedule_changed", target: "rotation:\(rotation.code)",
+                                        before: before, after: Rotations.describeSchedule(rotation))
+        }
+        _ = await sync(rotation)
+    }
+
+    /// One sync. Failures keep the last good state and mark the rotation stale.
+    @discardableResult
+    func sync(_ rotation: Rotation) async -> Outcome {
+        guard rotation.scheduleType == .pagerduty, let scheduleID = rotation.pagerDutyScheduleID else { return .stale("not bound") }
+        let now = app.now()
+        do {
+            guard let client = try await app.pagerDuty.client() else { return await markStale(rotation, "PagerDuty is not connected", now: now) }
+            let schedule: PDSchedule
+            do {
+                schedule = try await client.schedule(id: scheduleID, since: now, until: now.addingTimeInterval(Self.lookAhead), overflow: true)
+            } catch PagerDutyError.notFound {
+                return await markMissing(rotation, now: now)
+            }
+            let ids = schedule.layerUserIDs + schedule.finalEntries.compactMap { $0.user?.id }
+            let users = try await pagerDutyUsers(Array(Set(ids)), client: client)
+            func user(_ id: String, fallbackName: String?) -> PagerDutySyncPlanner.ScheduleUser {
+                PagerDutySyncPlanner.ScheduleUser(id: id, email: users[id]?.email, name: users[id]?.name ?? fallbackName)
+            }
+            let snapshot = PagerDutySyncPlanner.Snapshot(
+                layerUsers: schedule.layerUserIDs.map { user($0, fallbackName: nil) },
+                entries: schedule.finalEntries.compactMap { entry in
+                    entry.user.map { PagerDutySyncPlanner.Entry(start: entry.start, end: entry.end, user: user($0.id, fallbackName: $0.name)) }
+                })
+            let changed = try await apply(snapshot, to: rotation, now: now)
+            await app.pagerDuty.record(.success(()))
+            return .synced(changedDuty: changed)
+        } catch {
+            await app.pagerDuty.record(.failure(error))
+            let message = (error as? PagerDutyError)?.description ?? String(describing: error)
+            return await markStale(rotation, message, now: now)
+        }
+    }
+
+    /// Emails and names for PagerDuty user ids: from the local record, else one read each.
+    private func pagerDutyUsers(_ ids: [String], client: PagerDutyClient) async throws -> [String: PagerDutyUserRecord] {
+        var known = Dictionary(uniqueKeysWithValues: try await PagerDutyUserRecord.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
+        for id in ids where known[id] == nil {
+            let record = PagerDutyUserRecord()
+            record.id = id
+            do {
+                let user = try await client.user(id: id)
+                record.email = user.email.map(User.normalize(email:))
+                record.name = user.name
+            } catch PagerDutyError.notFound {
+                // A deleted user: remembered without an email, so it is not asked for again.
+            }
+            record.fetchedAt = app.now()
+            try await record.save(on: db)
+            known[id] = record
+        }
+        return known
+    }
+
+    /// Applies a complete read in one transaction: members, unlinked people, the held timeline,
+    /// who is on duty. Returns whether the on-duty set changed.
+    private func apply(_ snapshot: PagerDutySyncPlanner.Snapshot, to rotation: Rotation, now: Date) async throws -> Bool {
+        let rotationID = try rotation.requireID()
+        return try await db.transaction { db in
+            var people = try await Person.query(on: db).all()
+            let plan = PagerDutySyncPlanner.plan(snapshot, people: people.map { .init(id: $0.id!.uuidString, email: $0.email) }, now: now)
+            // Members whose email matches nobody are kept as unlinked people.
+            for member in plan.members where member.personID == nil {
+                guard let email = member.email, !people.contains(where: { $0.email == User.normalize(email: email) }) else { continue }
+                let person = Person(email: email, name: member.name ?? email, source: .pagerDuty)
+                try await person.create(on: db)
+                people.append(person)
+            }
+            let byEmail = Dictionary(people.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
+            try await RotationMember.query(on: db).filter(\.$rotation.$id == rotationID).delete()
+            for (index, member) in plan.members.enumerated() {
+                guard let email = member.email.map(User.normalize(email:)), let person = byEmail[email] else { continue }
+                try await RotationMember(rotationID: rotationID, personID: try person.requireID(), position: index).create(on: db)
+            }
+            let held = snapshot.entries.map {
+                RotationSync.HeldEntry(start: $0.start, end: $0.end, email: $0.user.email.map(User.normalize(email:)), name: $0.user.name, pagerDutyUserID: $0.user.id)
+            }
+            let state = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotationID).first() ?? {
+                let state = RotationSync()
+                state.$rotation.id = rotationID
+                state.onDuty = ""
+                return state
+            }()
+            let onDuty = plan.onDuty.map { $0.email.map(User.normalize(email:)) ?? "pagerduty:\($0.pagerDutyUserID)" }.joined(separator: ",")
+            let changed = state.onDuty != onDuty
+            let before = state.onDuty
+            state.syncedAt = now
+            state.staleSince = nil
+            state.lastError = nil
+            state.sourceMissing = false
+            state.timeline = String(decoding: try JSONEncoder().encode(held), as: UTF8.self)
+            state.onDuty = onDuty
+            state.onDutyUntil = plan.until
+            try await state.save(on: db)
+            if changed {
+                try await AuditEvent.record(on: db, actor: "pagerduty", action: "rotation.handoff", target: "rotation:\(rotation.code)",
+                                            before: before.isEmpty ? nil : before, after: onDuty.isEmpty ? "nobody" : onDuty)
+            }
+            return changed
+        }
+    }
+
+    /// Between syncs: moves the on-duty set along the held timeline at its boundaries.
+    @discardableResult
+    func applyHeldTimeline(_ rotation: Rotation) async throws -> Bool {
+        guard let state = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotation.requireID()).first(),
+              let until = state.onDutyUntil, until <= app.now() else { return false }
+        let now = app.now()
+        let current = state.entries.filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }
+        var seen = Set<String>()
+        let onDuty = current.map { $0.email ?? "pagerduty:\($0.pagerDutyUserID)" }.filter { seen.insert($0).inserted }.joined(separator: ",")
+        let next = (current.compactMap(\.end) + state.entries.map(\.start).filter { $0 > now }).min()
+        let before = state.onDuty
+        state.onDuty = onDuty
+        state.onDutyUntil = next
+        try await db.transaction { db in
+            try await state.save(on: db)
+            if before != onDuty {
+                try await AuditEvent.record(on: db, actor: "pagerduty", action: "rotation.handoff", target: "rotation:\(rotation.code)",
+                                            before: before.isEmpty ? nil : before, after: onDuty.isEmpty ? "nobody" : onDuty)
+            }
+        }
+        return before != onDuty
+    }
+
+    private func markStale(_ rotation: Rotation, _ message: String, now: Date) async -> Outcome {
+        await updateState(rotation) { state in
+            state.staleSince = state.staleSince ?? now
+            state.lastError = String(message.prefix(500))
+        }
+        return .stale(message)
+    }
+
+    private func markMissing(_ rotation: Rotation, now: Date) async -> Outcome {
+        await updateState(rotation) { state in
+            state.staleSince = state.staleSince ?? now
+            state.sourceMissing = true
+            state.lastError = "The PagerDuty schedule \(rotation.pagerDutyScheduleID ?? "") no longer exists; members are kept as they were."
+        }
+        return .sourceMissing
+    }
+
+    private func updateState(_ rotation: Rotation, _ change: (RotationSync) -> Void) async {
+        guard let rotationID = rotation.id else { return }
+        do {
+            let state = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotationID).first() ?? {
+                let state = RotationSync()
+                state.$rotation.id = rotationID
+                state.onDuty = ""
+                state.timeline = "[]"
+                state.sourceMissing = false
+                return state
+            }()
+            change(state)
+            try await state.save(on: db)
+        } catch {
+            app.logger.error("could not record a rotation's sync state", metadata: ["rotation": "\(rotation.code)", "error": "\(error)"])
+        }
+    }
+
+    func state(_ rotation: Rotation) async throws -> RotationSync? {
+        try await RotationSync.query(on: db).filter(\.$rotation.$id == rotation.requireID()).first()
+    }
+
+    /// Disconnecting PagerDuty: bound rotations become manual and keep their members.
+    static func revertAll(on db: any Database, actor: String) async throws {
+        for rotation in try await Rotation.query(on: db).filter(\.$scheduleType == .pagerduty).all() {
+            rotation.scheduleType = .manual
+            rotation.pagerDutyScheduleID = nil
+            rotation.position = 0
+            try await rotation.save(on: db)
+            try await RotationSync.query(on: db).filter(\.$rotation.$id == rotation.requireID()).delete()
+            try await AuditEvent.record(on: db, actor: actor, action: "rotation.schedule_changed", target: "rotation:\(rotation.code)",
+                                        before: "PagerDuty schedule", after: "manual (PagerDuty was disconnected; members kept)")
+        }
+    }
+}
+
+extension Application {
+    var pagerDutySync: PagerDutyRotationSync { PagerDutyRotationSync(app: self) }
+}

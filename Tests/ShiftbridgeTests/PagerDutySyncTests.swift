@@ -1,0 +1,180 @@
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import PagerDutyEmulator
+import PagerDutyKit
+@testable import Shiftbridge
+import Testing
+import Vapor
+import VaporTesting
+
+/// Rotations bound to PagerDuty schedules, against the emulator over loopback. The app's
+/// clock and the emulator's move together.
+@Suite struct PagerDutySyncTests {
+    struct Fixture {
+        let app: Application
+        let emulator: EmulatorServer
+        let pd: PagerDutyClient
+        let api: RotationsTests.API
+        let clock: NIOLockedValueBox<Date>
+        let users: [String: String]  // email → PagerDuty id
+
+        func advance(_ seconds: TimeInterval) async throws {
+            clock.withLockedValue { $0 = $0.addingTimeInterval(seconds) }
+            _ = try await raw("POST", "/_emulator/clock", ["advance_seconds": Int(seconds)])
+        }
+
+        @discardableResult
+        func raw(_ method: String, _ path: String, _ json: Any? = nil, key: String? = nil) async throws -> (status: Int, json: [String: Any]) {
+            var headers: [(String, String)] = [("Content-Type", "application/json")]
+            if let key { headers.append(("Authorization", "Token token=\(key)")) }
+            let reply = try await AsyncHTTPClientTransport().send(TransportRequest(method: method, url: emulator.baseURL + path, headers: headers,
+                                                                                   body: try json.map { try JSONSerialization.data(withJSONObject: $0) }))
+            return (reply.status, (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:])
+        }
+
+        func onDuty(_ code: String) async throws -> [String] {
+            (try await api.call(.GET, "/api/v1/rotations/\(code)/on-duty").json["on_duty"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
+        }
+    }
+
+    static let start = ISO8601DateFormatter().date(from: "2026-03-02T08:00:00Z")!  // a Monday
+
+    func withSync(_ body: (Fixture, String) async throws -> Void) async throws {
+        let emulator = try await EmulatorServer.start(port: 0, seed: .empty)
+        do {
+            try await withTestApp { app in
+                let clock = NIOLockedValueBox(Self.start)
+                app.now = { clock.withLockedValue { $0 } }
+                let fixtureKey = emulator.state.createAPIKey(readOnly: false)
+                var configuration = PagerDutyClientConfiguration(baseURL: emulator.baseURL, fromEmail: "owner@shiftbridge-demo.example")
+                configuration.maxAttempts = 2
+                let pd = PagerDutyClient(credential: .apiKey(fixtureKey), configuration: configuration)
+                try await app.createAdmin()
+                let token = try await AdminAccounts.issueToken(email: "ops@example.com", name: "t", actor: "test", app: app)
+                let fixture = Fixture(app: app, emulator: emulator, pd: pd, api: .init(app: app, token: token), clock: clock, users: [:])
+                _ = try await fixture.raw("POST", "/_emulator/clock", ["now": "2026-03-02T08:00:00Z"])
+                var users: [String: String] = [:]
+                for (name, email) in [("Ann", "ann@example.com"), ("Ben", "ben@example.com"), ("Cat", "cat@example.com"), ("Dee", "dee@elsewhere.com")] {
+                    users[email] = try await pd.createUser(PDUserInput(name: name, email: email)).id
+                }
+                // Ann and Ben are already in Shiftbridge's directory; Cat and Dee are not.
+                for (name, email) in [("Ann Lee", "ann@example.com"), ("Ben Wu", "ben@example.com")] {
+                    _ = try await PeopleDirectory(db: app.db).add(.init(email: email, name: name), actor: "test")
+                }
+                let created = try await fixture.raw("POST", "/schedules", ["schedule": [
+                    "type": "schedule", "name": "Ops primary", "time_zone": "Etc/UTC",
+                    "schedule_layers": [["start": "2026-03-01T00:00:00Z", "rotation_virtual_start": "2026-03-02T09:00:00Z", "rotation_turn_length_seconds": 86_400,
+                                         "users": [["user": ["id": users["ann@example.com"]!, "type": "user_reference"]],
+                                                   ["user": ["id": users["ben@example.com"]!, "type": "user_reference"]],
+                                                   ["user": ["id": users["cat@example.com"]!, "type": "user_reference"]]]]],
+                ]], key: fixtureKey)
+                let scheduleID = (created.json["schedule"] as! [String: Any])["id"] as! String
+                try await app.pagerDuty.connect(apiKey: emulator.state.createAPIKey(readOnly: true), region: .us, baseURL: emulator.baseURL, actor: "test")
+                try await body(Fixture(app: app, emulator: emulator, pd: pd, api: fixture.api, clock: clock, users: users), scheduleID)
+            }
+        } catch {
+            await emulator.shutdown()
+            throw error
+        }
+        await emulator.shutdown()
+    }
+
+    @Test func bindingFollowsMembersOnCallOverridesAndLayerEdits() async throws {
+        try await withSync { f, scheduleID in
+            _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops", "members": ["ann@example.com"]])
+            let bound = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
+            #expect(bound.status == .ok, "\(bound.text)")
+            // 08:00: Cat still holds the turn that began yesterday at 09:00.
+            let roster = try await f.api.call(.GET, "/api/v1/rotations/OPS/members").json
+            #expect((roster["members"] as? [[String: Any]])?.compactMap { $0["email"] as? String } == ["ann@example.com", "ben@example.com", "cat@example.com"])
+            #expect(roster["linked"] as? Int == 2 && roster["total"] as? Int == 3 && roster["read_only"] as? Bool == true)
+            let duty = try await f.api.call(.GET, "/api/v1/rotations/OPS/on-duty").json
+            #expect((duty["on_duty"] as? [[String: Any]])?.first?["email"] as? String == "cat@example.com")
+            #expect((duty["on_duty"] as? [[String: Any]])?.first?["linked"] as? Bool == false)
+            #expect(duty["source"] as? String == "pagerduty" && duty["stale"] as? Bool == false)
+            #expect(duty["until"] as? String == "2026-03-02T09:00:00Z")
+            #expect(try await Person.query(on: f.app.db).filter(\.$email == "cat@example.com").first()?.source == .pagerDuty)
+            let editMembers = try await f.api.call(.PATCH, "/api/v1/rotations/OPS", ["members": ["ann@example.com"]])
+            #expect(editMembers.status == .conflict)
+            #expect(try await f.api.call(.POST, "/api/v1/rotations/OPS/rotate").status == .conflict)
+
+            // The shift boundary passes: the held timeline hands over without asking PagerDuty.
+            _ = try await f.raw("POST", "/_emulator/stats/reset")
+            try await f.advance(3600)
+            #expect(try await f.onDuty("OPS") == ["ann@example.com"])
+            #expect((try await f.raw("GET", "/_emulator/stats").json["total"] as? Int) == 0)
+
+            // An override in PagerDuty shows after the next sync, with two people on call at once.
+            _ = try await f.raw("POST", "/schedules/\(scheduleID)/overrides", ["override": [
+                "start": "2026-03-02T09:30:00Z", "end": "2026-03-02T12:00:00Z", "user": ["id": f.users["dee@elsewhere.com"]!, "type": "user_reference"]]],
+                key: f.emulator.state.createAPIKey(readOnly: false))
+            _ = try await f.raw("POST", "/schedules/\(scheduleID)/overrides", ["override": [
+                "start": "2026-03-02T09:30:00Z", "end": "2026-03-02T11:00:00Z", "user": ["id": f.users["ben@example.com"]!, "type": "user_reference"]]],
+                key: f.emulator.state.createAPIKey(readOnly: false))
+            try await f.advance(1800)
+            let synced = try await f.api.call(.POST, "/api/v1/rotations/OPS/sync")
+            #expect(synced.status == .ok)
+            #expect(Set(try await f.onDuty("OPS")) == ["dee@elsewhere.com", "ben@example.com"])
+            let members = (try await f.api.call(.GET, "/api/v1/rotations/OPS/members").json["members"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
+            #expect(members.contains("dee@elsewhere.com"))
+
+            // A layer edit in PagerDuty: Cat leaves the layer.
+            _ = try await f.raw("PUT", "/schedules/\(scheduleID)", ["schedule": [
+                "type": "schedule", "name": "Ops primary", "time_zone": "Etc/UTC",
+                "schedule_layers": [["start": "2026-03-01T00:00:00Z", "rotation_virtual_start": "2026-03-02T09:00:00Z", "rotation_turn_length_seconds": 86_400,
+                                     "users": [["user": ["id": f.users["ann@example.com"]!, "type": "user_reference"]], ["user": ["id": f.users["ben@example.com"]!, "type": "user_reference"]]]]],
+            ]], key: f.emulator.state.createAPIKey(readOnly: false))
+            _ = try await f.api.call(.POST, "/api/v1/rotations/OPS/sync")
+            let after = (try await f.api.call(.GET, "/api/v1/rotations/OPS/members").json["members"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
+            #expect(!after.contains("cat@example.com"))
+            let shifts = try await f.api.call(.GET, "/api/v1/rotations/OPS/shifts?days=3").json["shifts"] as? [[String: Any]] ?? []
+            #expect(!shifts.isEmpty)
+            #expect(try await AuditEvent.query(on: f.app.db).filter(\.$action == "rotation.handoff").count() >= 2)
+        }
+    }
+
+    @Test func failuresNeverChangeARotation() async throws {
+        try await withSync { f, scheduleID in
+            _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])
+            _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
+            // Compared as parsed JSON: object key order is not part of the answer.
+            let membersBefore = NSDictionary(dictionary: try await f.api.call(.GET, "/api/v1/rotations/OPS/members").json)
+            let dutyBefore = try await f.onDuty("OPS")
+            _ = try await f.raw("POST", "/_emulator/faults", ["rate": 1.0, "kinds": ["500", "malformed", "429"], "paths": ["/schedules", "/users"]])
+            let stale = try await f.api.call(.POST, "/api/v1/rotations/OPS/sync").json
+            #expect(stale["stale"] as? Bool == true)
+            #expect(stale["stale_since"] != nil)
+            #expect(NSDictionary(dictionary: try await f.api.call(.GET, "/api/v1/rotations/OPS/members").json).isEqual(membersBefore))
+            #expect(try await f.onDuty("OPS") == dutyBefore)
+            _ = try await f.raw("DELETE", "/_emulator/faults")
+            #expect(try await f.api.call(.POST, "/api/v1/rotations/OPS/sync").json["stale"] as? Bool == false)
+
+            // The schedule is deleted in PagerDuty: the rotation says so and keeps its members.
+            _ = try await f.raw("DELETE", "/schedules/\(scheduleID)", key: f.emulator.state.createAPIKey(readOnly: false))
+            let missing = try await f.api.call(.POST, "/api/v1/rotations/OPS/sync").json
+            #expect(missing["source_missing"] as? Bool == true)
+            #expect(NSDictionary(dictionary: try await f.api.call(.GET, "/api/v1/rotations/OPS/members").json).isEqual(membersBefore))
+            let browser = Browser(f.app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            #expect(try await browser.request(.GET, "/rotations/OPS").body.string.contains("Source schedule missing"))
+        }
+    }
+
+    @Test func bindingNeedsAConnectionAndARealSchedule() async throws {
+        try await withSync { f, scheduleID in
+            _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])
+            let unknown = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": "PNOSUCH"])
+            #expect(unknown.status == .unprocessableEntity && unknown.text.contains("schedule_id"))
+            _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
+            // Disconnecting turns bound rotations back to manual, members kept.
+            let members = try await f.api.call(.GET, "/api/v1/rotations/OPS").json["members"] as? [String]
+            #expect(try await f.api.call(.DELETE, "/api/v1/integrations/pagerduty").status == .noContent)
+            let after = try await f.api.call(.GET, "/api/v1/rotations/OPS").json
+            #expect((after["schedule"] as? [String: Any])?["type"] as? String == "manual")
+            #expect(after["members"] as? [String] == members)
+            let again = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
+            #expect(again.status == .conflict && again.text.contains("Connect PagerDuty"))
+        }
+    }
+}
