@@ -41,6 +41,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     if app.environment != .testing {
         app.lifecycle.use(TokenRefresher())
+        app.lifecycle.use(RotationSyncScheduler())
     }
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(AdminCommand(), as: "admin")

@@ -161,6 +161,26 @@ import VaporTesting
         }
     }
 
+    @Test func theSchedulerSyncsDueRotationsOnceAcrossInstances() async throws {
+        try await withSync { f, scheduleID in
+            _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])
+            _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
+            // Just synced by the binding: nothing is due.
+            #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
+            try await f.advance(61)
+            // Another instance holds this rotation's lease: this one leaves it alone.
+            let rotationID = try #require(try await Rotation.query(on: f.app.db).first()?.id)
+            #expect(try await Leases.acquire("rotation-sync:\(rotationID)", ttl: 55, on: f.app.db, holder: "other-instance", now: f.app.now()))
+            #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
+            try await Leases.release("rotation-sync:\(rotationID)", on: f.app.db, holder: "other-instance")
+            #expect(await RotationSyncScheduler.runOnce(f.app) == 1)
+            // The 09:00 handoff comes from the held timeline.
+            try await f.advance(3600)
+            _ = await RotationSyncScheduler.runOnce(f.app)
+            #expect(try await f.onDuty("OPS") == ["ann@example.com"])
+        }
+    }
+
     @Test func bindingNeedsAConnectionAndARealSchedule() async throws {
         try await withSync { f, scheduleID in
             _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])

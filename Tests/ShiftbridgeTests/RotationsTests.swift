@@ -118,11 +118,13 @@ import VaporTesting
             for (body, field) in [(["type": "hourly"], "type"), (["type": "daily"], "time"), (["type": "daily", "time": "25:00"], "time"),
                                   (["type": "weekly", "time": "09:00", "weekday": 9], "weekday"), (["type": "weekdays", "time": "09:00", "weekdays": [Int]()], "weekdays"),
                                   (["type": "daily", "time": "09:00", "time_zone": "Mars/Base"], "time_zone"),
-                                  (["type": "pagerduty", "schedule_id": "P1"], "type")] as [([String: Any], String)] {
+                                  (["type": "pagerduty"], "schedule_id")] as [([String: Any], String)] {
                 let response = try await api.call(.PUT, "/api/v1/rotations/S/schedule", body)
                 #expect(response.status == .unprocessableEntity, "\(body)")
                 #expect(response.text.contains(field), "\(body): \(response.text)")
             }
+            let unconnected = try await api.call(.PUT, "/api/v1/rotations/S/schedule", ["type": "pagerduty", "schedule_id": "P1"])
+            #expect(unconnected.status == .conflict && unconnected.text.contains("not_connected"))
             let workdays = try await api.call(.PUT, "/api/v1/rotations/S/schedule", ["type": "weekdays", "time": "09:00", "weekdays": [5, 1, 1], "time_zone": "Etc/UTC"])
             #expect((workdays.json["schedule"] as? [String: Any])?["weekdays"] as? [Int] == [1, 5])
         }
