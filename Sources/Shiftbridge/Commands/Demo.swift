@@ -46,6 +46,7 @@ enum Demo {
         app.lifecycle.use(EmulatorLifecycle(server: emulator))
         let fullKey = emulator.state.createAPIKey(readOnly: false)
         try await app.pagerDuty.connect(apiKey: fullKey, region: .us, baseURL: emulator.baseURL, actor: "demo")
+        try await bindSampleRotation(app)
 
         let shownHost = hostname == "0.0.0.0" ? "127.0.0.1" : hostname
         print("""
@@ -79,6 +80,21 @@ extension Demo {
         let rotation = try await app.rotations.create(.init(code: "DEMO-PRIMARY", name: "Demo primary", description: "Hands over every weekday at 09:00 London time.",
                                                             members: sample.map(\.1)), by: admin)
         _ = try await app.rotations.setSchedule(rotation, .init(type: "weekdays", time: "09:00", weekdays: [1, 2, 3, 4, 5], time_zone: "Europe/London"), by: admin)
+    }
+}
+
+extension Demo {
+    /// A rotation that follows the emulator's "Platform Primary" schedule. The emulator
+    /// starts afresh each run, so the binding is renewed each run too.
+    static func bindSampleRotation(_ app: Application) async throws {
+        guard let admin = try await User.query(on: app.db).filter(\.$email == adminEmail).first(),
+              let schedule = try await app.pagerDuty.schedules(matching: "Platform Primary").first else { return }
+        var rotation = try await Rotation.query(on: app.db).filter(\.$code == "PLATFORM").first()
+        if rotation == nil {
+            rotation = try await app.rotations.create(.init(code: "PLATFORM", name: "Platform primary", description: "Follows the PagerDuty schedule “Platform Primary”."), by: admin)
+        }
+        guard let rotation else { return }
+        _ = try await app.rotations.setSchedule(rotation, .init(type: "pagerduty", schedule_id: schedule.id), by: admin)
     }
 }
 
