@@ -26,4 +26,5 @@ func routes(_ app: Application) throws {
     IntegrationsAPIController().boot(api: api)
     PeopleController().boot(pages: pages, api: api)
     RotationsAPIController().boot(api: api)
+    RotationFeedsController().boot(api: api, open: app)
 }

@@ -42,6 +42,8 @@ import VaporTesting
             #expect(publicPaths == [
                 "GET /healthz", "GET /readyz", "GET /metrics",
                 "GET /sign-in", "POST /sign-in", "GET /setup", "POST /setup",
+                // Reached with their own secret: the calendar feed's token, the webhook's header.
+                "GET /calendar/:file", "POST /hooks/rotations",
             ])
         }
     }

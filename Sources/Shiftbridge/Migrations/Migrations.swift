@@ -12,5 +12,6 @@ enum AppMigrations {
         CreatePeople(),
         CreateRotations(),
         CreateRotationSyncs(),
+        CreateRotationSecrets(),
     ]
 }

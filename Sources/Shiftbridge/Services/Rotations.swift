@@ -236,6 +236,11 @@ struct Rotations {
     /// The Rotate button: the next group takes over now.
     func rotate(_ rotation: Rotation, by user: User) async throws -> RotationState {
         try await requireEditor(rotation, user)
+        return try await rotate(rotation, actor: user.email)
+    }
+
+    /// Rotates for an already-authorised caller (a user, or a webhook holding the secret).
+    func rotate(_ rotation: Rotation, actor: String) async throws -> RotationState {
         guard rotation.scheduleType != .pagerduty else {
             throw APIError(status: .conflict, code: "follows_pagerduty", message: "This rotation follows a PagerDuty schedule; change who is on call in PagerDuty")
         }
@@ -246,10 +251,63 @@ struct Rotations {
         rotation.positionAt = app.now()
         try await db.transaction { db in
             try await rotation.save(on: db)
-            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.rotated", target: "rotation:\(rotation.code)",
+            try await AuditEvent.record(on: db, actor: actor, action: "rotation.rotated", target: "rotation:\(rotation.code)",
                                         before: before.onDuty.joined(separator: ", "), after: after.onDuty.joined(separator: ", "))
         }
         return after
+    }
+
+    /// Puts a member first on duty (`setonduty`); manual and self-turning rotations only.
+    func setOnDuty(_ rotation: Rotation, email: String, actor: String) async throws -> RotationState {
+        guard rotation.scheduleType != .pagerduty else {
+            throw APIError(status: .conflict, code: "follows_pagerduty", message: "This rotation follows a PagerDuty schedule; change who is on call in PagerDuty")
+        }
+        let before = try await settle(rotation)
+        guard let after = before.settingOnDuty(User.normalize(email: email)) else {
+            throw APIError.invalidField("email", "\(email) is not a member of \(rotation.code)")
+        }
+        rotation.position = after.position
+        rotation.positionAt = app.now()
+        try await db.transaction { db in
+            try await rotation.save(on: db)
+            try await AuditEvent.record(on: db, actor: actor, action: "rotation.set_on_duty", target: "rotation:\(rotation.code)",
+                                        before: before.onDuty.joined(separator: ", "), after: after.onDuty.joined(separator: ", "))
+        }
+        return after
+    }
+
+    /// Issues a new secret of `kind` for the rotation, revoking the previous one. Returns it in clear, once.
+    func issueSecret(_ kind: RotationSecret.Kind, for rotation: Rotation, by user: User) async throws -> String {
+        try await requireEditor(rotation, user)
+        let value = RotationSecret.generate()
+        let rotationID = try rotation.requireID()
+        try await db.transaction { db in
+            try await RotationSecret.query(on: db).filter(\.$rotation.$id == rotationID).filter(\.$kind == kind).delete()
+            let secret = RotationSecret()
+            secret.$rotation.id = rotationID
+            secret.kind = kind
+            secret.digest = RotationSecret.digest(value)
+            secret.last4 = String(value.suffix(4))
+            try await secret.create(on: db)
+            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.\(kind.rawValue)_issued", target: "rotation:\(rotation.code)",
+                                        after: "secret ending …\(secret.last4)")
+        }
+        return value
+    }
+
+    func revokeSecret(_ kind: RotationSecret.Kind, for rotation: Rotation, by user: User) async throws {
+        try await requireEditor(rotation, user)
+        try await db.transaction { db in
+            try await RotationSecret.query(on: db).filter(\.$rotation.$id == rotation.requireID()).filter(\.$kind == kind).delete()
+            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.\(kind.rawValue)_revoked", target: "rotation:\(rotation.code)")
+        }
+    }
+
+    /// The rotation a presented secret belongs to, or nil.
+    func rotation(bySecret value: String, kind: RotationSecret.Kind) async throws -> Rotation? {
+        guard let secret = try await RotationSecret.query(on: db).filter(\.$digest == RotationSecret.digest(value)).filter(\.$kind == kind)
+            .with(\.$rotation).first() else { return nil }
+        return secret.rotation
     }
 
     func nextHandoff(_ rotation: Rotation) -> Date? {
