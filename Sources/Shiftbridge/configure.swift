@@ -42,6 +42,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     if app.environment != .testing {
         app.lifecycle.use(TokenRefresher())
         app.lifecycle.use(RotationSyncScheduler())
+        app.lifecycle.use(WebhookWorker())
     }
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(AdminCommand(), as: "admin")

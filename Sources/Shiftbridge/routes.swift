@@ -27,4 +27,5 @@ func routes(_ app: Application) throws {
     PeopleController().boot(pages: pages, api: api)
     RotationsAPIController().boot(api: api)
     RotationFeedsController().boot(api: api, open: app)
+    WebhooksAPIController().boot(api: api)
 }

@@ -13,5 +13,6 @@ enum AppMigrations {
         CreateRotations(),
         CreateRotationSyncs(),
         CreateRotationSecrets(),
+        CreateWebhooks(),
     ]
 }

@@ -140,6 +140,7 @@ struct PagerDutyRotationSync {
             if changed {
                 try await AuditEvent.record(on: db, actor: "pagerduty", action: "rotation.handoff", target: "rotation:\(rotation.code)",
                                             before: before.isEmpty ? nil : before, after: onDuty.isEmpty ? "nobody" : onDuty)
+                try await Webhooks.dutyChanged(rotation, previous: Self.split(before), now: Self.split(onDuty), until: plan.until, at: now, on: db)
             }
             return changed
         }
@@ -163,6 +164,7 @@ struct PagerDutyRotationSync {
             if before != onDuty {
                 try await AuditEvent.record(on: db, actor: "pagerduty", action: "rotation.handoff", target: "rotation:\(rotation.code)",
                                             before: before.isEmpty ? nil : before, after: onDuty.isEmpty ? "nobody" : onDuty)
+                try await Webhooks.dutyChanged(rotation, previous: Self.split(before), now: Self.split(onDuty), until: next, at: now, on: db)
             }
         }
         return before != onDuty
@@ -201,6 +203,10 @@ struct PagerDutyRotationSync {
         } catch {
             app.logger.error("could not record a rotation's sync state", metadata: ["rotation": "\(rotation.code)", "error": "\(error)"])
         }
+    }
+
+    static func split(_ onDuty: String) -> [String] {
+        onDuty.split(separator: ",").map(String.init)
     }
 
     func state(_ rotation: Rotation) async throws -> RotationSync? {

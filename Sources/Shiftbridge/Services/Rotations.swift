@@ -228,6 +228,7 @@ struct Rotations {
                 try await rotation.save(on: db)
                 try await AuditEvent.record(on: db, actor: "schedule", action: "rotation.handoff", target: "rotation:\(rotation.code)",
                                             before: saved.onDuty.joined(separator: ", "), after: state.onDuty.joined(separator: ", "))
+                try await Webhooks.dutyChanged(rotation, previous: saved.onDuty, now: state.onDuty, until: nextHandoff(rotation), at: app.now(), on: db)
             }
         }
         return state
@@ -253,6 +254,7 @@ struct Rotations {
             try await rotation.save(on: db)
             try await AuditEvent.record(on: db, actor: actor, action: "rotation.rotated", target: "rotation:\(rotation.code)",
                                         before: before.onDuty.joined(separator: ", "), after: after.onDuty.joined(separator: ", "))
+            try await Webhooks.dutyChanged(rotation, previous: before.onDuty, now: after.onDuty, until: nextHandoff(rotation), at: app.now(), on: db)
         }
         return after
     }
@@ -272,6 +274,7 @@ struct Rotations {
             try await rotation.save(on: db)
             try await AuditEvent.record(on: db, actor: actor, action: "rotation.set_on_duty", target: "rotation:\(rotation.code)",
                                         before: before.onDuty.joined(separator: ", "), after: after.onDuty.joined(separator: ", "))
+            try await Webhooks.dutyChanged(rotation, previous: before.onDuty, now: after.onDuty, until: nextHandoff(rotation), at: app.now(), on: db)
         }
         return after
     }

@@ -1,0 +1,99 @@
+import Fluent
+import Vapor
+
+/// `/api/v1/webhooks`: admins manage outbound webhooks and read their delivery log.
+struct WebhooksAPIController {
+    func boot(api: any RoutesBuilder) {
+        let webhooks = api.grouped("webhooks")
+        webhooks.get(use: list)
+        webhooks.post(use: create)
+        webhooks.delete(":webhook", use: delete)
+        webhooks.get(":webhook", "deliveries", use: deliveries)
+    }
+
+    struct WebhookDTO: Content {
+        let id: UUID?
+        let url: String
+        let rotation: String?
+        let secret_last4: String
+        /// Only in the answer to POST: store it now, it is not shown again.
+        var secret: String?
+        let created_at: Date?
+    }
+
+    struct CreateBody: Content {
+        var url: String
+        /// A rotation's id or code; omit for every rotation.
+        var rotation: String?
+    }
+
+    func list(req: Request) async throws -> [String: [WebhookDTO]] {
+        _ = try requireAdmin(req)
+        let hooks = try await Webhook.query(on: req.db).with(\.$rotation).sort(\.$createdAt).all()
+        return ["webhooks": hooks.map { WebhookDTO(id: $0.id, url: $0.url, rotation: $0.rotation?.code, secret_last4: $0.secretLast4, created_at: $0.createdAt) }]
+    }
+
+    func create(req: Request) async throws -> Response {
+        let user = try requireAdmin(req)
+        let body = try req.content.decode(CreateBody.self)
+        guard let url = URL(string: body.url), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw APIError.invalidField("url", "expected an absolute http(s) URL, such as https://hooks.example.com/shiftbridge")
+        }
+        let rotation: Rotation? = if let code = body.rotation { try await req.application.rotations.find(code, for: user) } else { nil }
+        let secret = RotationSecret.generate()
+        let hook = Webhook()
+        hook.url = body.url
+        hook.sealedSecret = try req.secretBox.seal(secret)
+        hook.secretLast4 = SecretBox.last4(secret)
+        hook.$rotation.id = rotation?.id
+        hook.createdBy = user.email
+        try await req.db.transaction { db in
+            try await hook.create(on: db)
+            try await AuditEvent.record(on: db, actor: user.email, action: "webhook.created", target: "webhook:\(hook.url)",
+                                        after: "\(rotation?.code ?? "all rotations"); secret ending …\(hook.secretLast4)")
+        }
+        let response = try await WebhookDTO(id: hook.id, url: hook.url, rotation: rotation?.code, secret_last4: hook.secretLast4, secret: secret,
+                                            created_at: hook.createdAt).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    func delete(req: Request) async throws -> HTTPStatus {
+        let user = try requireAdmin(req)
+        guard let hook = try await Webhook.find(req.parameters.get("webhook", as: UUID.self), on: req.db) else { throw APIError.notFound("Webhook") }
+        try await req.db.transaction { db in
+            try await hook.delete(on: db)
+            try await AuditEvent.record(on: db, actor: user.email, action: "webhook.deleted", target: "webhook:\(hook.url)")
+        }
+        return .noContent
+    }
+
+    struct DeliveryDTO: Content {
+        let id: UUID?
+        let event: String
+        let status: String
+        let attempts: Int
+        let last_status_code: Int?
+        let last_error: String?
+        let created_at: Date
+        let delivered_at: Date?
+        let next_attempt_at: Date?
+    }
+
+    func deliveries(req: Request) async throws -> [String: [DeliveryDTO]] {
+        _ = try requireAdmin(req)
+        guard let id = req.parameters.get("webhook", as: UUID.self) else { throw APIError.notFound("Webhook") }
+        let rows = try await WebhookDelivery.query(on: req.db).filter(\.$webhook.$id == id).sort(\.$createdAt, .descending).limit(100).all()
+        return ["deliveries": rows.map {
+            DeliveryDTO(id: $0.id, event: $0.event, status: $0.status.rawValue, attempts: $0.attempts, last_status_code: $0.lastStatusCode,
+                        last_error: $0.lastError, created_at: $0.createdAt, delivered_at: $0.deliveredAt,
+                        next_attempt_at: $0.status == .pending ? $0.nextAttemptAt : nil)
+        }]
+    }
+
+    private func requireAdmin(_ req: Request) throws -> User {
+        let user = try req.auth.require(User.self)
+        guard user.isAdmin else { throw APIError.forbidden }
+        return user
+    }
+}

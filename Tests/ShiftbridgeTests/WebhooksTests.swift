@@ -1,0 +1,82 @@
+import Crypto
+import Fluent
+import Foundation
+import NIOConcurrencyHelpers
+import PagerDutyKit
+@testable import Shiftbridge
+import Testing
+import Vapor
+import VaporTesting
+
+/// A receiver that answers from a script and records what it was sent.
+final class RecordingReceiver: HTTPTransport, @unchecked Sendable {
+    let received = NIOLockedValueBox<[TransportRequest]>([])
+    let statuses = NIOLockedValueBox<[Int]>([])
+
+    func send(_ request: TransportRequest) async throws -> TransportResponse {
+        received.withLockedValue { $0.append(request) }
+        let status = statuses.withLockedValue { $0.isEmpty ? 200 : $0.removeFirst() }
+        return TransportResponse(status: status)
+    }
+}
+
+@Suite struct WebhooksTests {
+    @Test func dutyChangesAreSignedDeliveredAndRetried() async throws {
+        try await RotationsTests().withRotations { api, clock in
+            let receiver = RecordingReceiver()
+            receiver.statuses.withLockedValue { $0 = [500, 200] }
+            api.app.webhookTransport = receiver
+            _ = try await api.call(.POST, "/api/v1/rotations", ["code": "HOOK", "name": "Hook", "members": ["ann@example.com", "ben@example.com"]])
+            let bad = try await api.call(.POST, "/api/v1/webhooks", ["url": "not a url"])
+            #expect(bad.status == .unprocessableEntity && bad.text.contains("url"))
+            let created = try await api.call(.POST, "/api/v1/webhooks", ["url": "https://hooks.example.com/in", "rotation": "HOOK"])
+            #expect(created.status == .created)
+            let secret = try #require(created.json["secret"] as? String)
+            let id = try #require(created.json["id"] as? String)
+            // Listed without the secret; sealed at rest.
+            let listed = try await api.call(.GET, "/api/v1/webhooks")
+            #expect(!listed.text.contains(secret) && listed.text.contains(String(secret.suffix(4))))
+            #expect(try await Webhook.query(on: api.app.db).first()?.sealedSecret.contains(secret) == false)
+
+            _ = try await api.call(.POST, "/api/v1/rotations/HOOK/rotate")
+            #expect(await Webhooks.deliverDue(api.app) == 1)  // answered 500: will retry
+            var log = try await api.call(.GET, "/api/v1/webhooks/\(id)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
+            #expect(log.first?["status"] as? String == "pending" && log.first?["last_status_code"] as? Int == 500)
+            #expect(await Webhooks.deliverDue(api.app) == 0)  // not due yet
+            clock.advance(hours: 0.01)
+            #expect(await Webhooks.deliverDue(api.app) == 1)
+            log = try await api.call(.GET, "/api/v1/webhooks/\(id)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
+            #expect(log.first?["status"] as? String == "delivered" && log.first?["attempts"] as? Int == 2)
+
+            let request = try #require(receiver.received.withLockedValue { $0.last })
+            let headers = Dictionary(request.headers, uniquingKeysWith: { first, _ in first })
+            let body = String(decoding: request.body ?? Data(), as: UTF8.self)
+            let timestamp = try #require(headers["X-Shiftbridge-Timestamp"].flatMap(Int.init))
+            let expected = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).\(body)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+            #expect(headers["X-Shiftbridge-Signature"] == "v1=" + expected.map { String(format: "%02x", $0) }.joined())
+            let payload = try JSONSerialization.jsonObject(with: Data(body.utf8)) as! [String: Any]
+            #expect(payload["previous"] as? [String] == ["ann@example.com"])
+            #expect(payload["on_duty"] as? [String] == ["ben@example.com"])
+            #expect((payload["rotation"] as? [String: Any])?["code"] as? String == "HOOK")
+        }
+    }
+
+    @Test func aReceiverThatNeverAnswersWellIsGivenUpOn() async throws {
+        try await RotationsTests().withRotations { api, clock in
+            let receiver = RecordingReceiver()
+            receiver.statuses.withLockedValue { $0 = Array(repeating: 503, count: 20) }
+            api.app.webhookTransport = receiver
+            _ = try await api.call(.POST, "/api/v1/rotations", ["code": "DOWN", "name": "Down", "members": ["ann@example.com", "ben@example.com"]])
+            let created = try await api.call(.POST, "/api/v1/webhooks", ["url": "https://down.example.com/in"])
+            _ = try await api.call(.POST, "/api/v1/rotations/DOWN/rotate")
+            for _ in 0..<Webhooks.maxAttempts {
+                _ = await Webhooks.deliverDue(api.app)
+                clock.advance(hours: 1.01)
+            }
+            let log = try await api.call(.GET, "/api/v1/webhooks/\(created.json["id"] as! String)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
+            #expect(log.first?["status"] as? String == "failed")
+            #expect(log.first?["attempts"] as? Int == Webhooks.maxAttempts)
+            #expect(receiver.received.withLockedValue { $0.count } == Webhooks.maxAttempts)
+        }
+    }
+}
