@@ -19,6 +19,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     let previousKeys = config.previousSecretKeys.compactMap { Data(base64Encoded: $0) }.map { SymmetricKey(data: $0) }
     app.secretBox = SecretBox(primary: try SecretKeyMaterial.primaryKey(config: config), previous: previousKeys)
     app.loginLimiter = LoginRateLimiter(limit: config.loginAttemptsPerMinute)
+    app.changeFeed = ChangeFeed()
     app.passwords.use(.bcrypt)
 
     app.sessions.use(.fluent)

@@ -161,20 +161,37 @@ import VaporTesting
         }
     }
 
-    @Test func theSchedulerSyncsDueRotationsOnceAcrossInstances() async throws {
+    @Test func theSchedulerFollowsAuditRecordsAndRespectsLeases() async throws {
         try await withSync { f, scheduleID in
             _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])
             _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
-            // Just synced by the binding: nothing is due.
-            #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
+            let writer = f.emulator.state.createAPIKey(readOnly: false)
+            _ = await RotationSyncScheduler.runOnce(f.app)  // the first look sees the schedule's creation
             try await f.advance(61)
-            // Another instance holds this rotation's lease: this one leaves it alone.
+
+            // Nothing changed in PagerDuty: one audit read, no schedule read.
+            _ = try await f.raw("POST", "/_emulator/stats/reset")
+            #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
+            let quiet = try await f.raw("GET", "/_emulator/stats").json
+            #expect(quiet["total"] as? Int == 1)
+            #expect((quiet["by_path"] as? [String: Int])?["/audit/records"] == 1)
+
+            // An override is added in PagerDuty: the next look re-reads that schedule.
+            _ = try await f.raw("POST", "/schedules/\(scheduleID)/overrides", ["override": [
+                "start": "2026-03-02T08:02:00Z", "end": "2026-03-02T08:30:00Z", "user": ["id": f.users["ben@example.com"]!, "type": "user_reference"]]], key: writer)
+            try await f.advance(61)
+            #expect(await RotationSyncScheduler.runOnce(f.app) == 1)
+            #expect(try await f.onDuty("OPS") == ["ben@example.com"])
+
+            // Another instance holds this rotation's lease: this one leaves the sync to it.
+            _ = try await f.raw("POST", "/schedules/\(scheduleID)/overrides", ["override": [
+                "start": "2026-03-02T08:40:00Z", "end": "2026-03-02T08:50:00Z", "user": ["id": f.users["ann@example.com"]!, "type": "user_reference"]]], key: writer)
+            try await f.advance(61)
             let rotationID = try #require(try await Rotation.query(on: f.app.db).first()?.id)
             #expect(try await Leases.acquire("rotation-sync:\(rotationID)", ttl: 55, on: f.app.db, holder: "other-instance", now: f.app.now()))
             #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
-            try await Leases.release("rotation-sync:\(rotationID)", on: f.app.db, holder: "other-instance")
-            #expect(await RotationSyncScheduler.runOnce(f.app) == 1)
-            // The 09:00 handoff comes from the held timeline.
+
+            // The 09:00 handoff comes from the held timeline, without a sync.
             try await f.advance(3600)
             _ = await RotationSyncScheduler.runOnce(f.app)
             #expect(try await f.onDuty("OPS") == ["ann@example.com"])
