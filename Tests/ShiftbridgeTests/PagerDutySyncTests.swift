@@ -198,6 +198,28 @@ import VaporTesting
         }
     }
 
+    @Test func theDashboardSearchesPreviewsAndBinds() async throws {
+        try await withSync { f, scheduleID in
+            _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])
+            let browser = Browser(f.app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            let search = try await browser.request(.GET, "/rotations/OPS?pd_query=ops")
+            #expect(search.body.string.contains("External: follow a PagerDuty schedule"))
+            #expect(search.body.string.contains("Ops primary — Etc/UTC, 3 people"))
+            let preview = try await browser.request(.GET, "/rotations/OPS?pd_query=ops&preview=\(scheduleID)")
+            #expect(preview.body.string.contains("Preview: Ops primary"))
+            #expect(preview.body.string.contains("Ann, Ben, Cat"))
+            let bound = try await browser.request(.POST, "/rotations/OPS/schedule", form: ["type": "pagerduty", "schedule_id": scheduleID, "_csrf": try browser.csrfToken(from: preview)])
+            #expect(bound.status == .seeOther)
+            let page = try await browser.request(.GET, "/rotations/OPS").body.string
+            #expect(page.contains("Follows PagerDuty; last synced"))
+            #expect(page.contains("2 of 3 linked"))
+            #expect(page.contains("Members come from the PagerDuty schedule"))
+            let none = try await browser.request(.GET, "/rotations/OPS?pd_query=zzz")
+            #expect(none.body.string.contains("No PagerDuty schedule matches."))
+        }
+    }
+
     @Test func bindingNeedsAConnectionAndARealSchedule() async throws {
         try await withSync { f, scheduleID in
             _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])

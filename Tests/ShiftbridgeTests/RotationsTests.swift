@@ -179,6 +179,8 @@ import VaporTesting
             #expect(created.headers.first(name: .location) == "/rotations/OPS")
             let page = try await browser.request(.GET, "/rotations/OPS")
             #expect(page.body.string.contains("Ann (ann@example.com)</li>"))
+            // Without a PagerDuty connection there is no External group to offer.
+            #expect(!page.body.string.contains("External: follow"))
             #expect(page.body.string.contains("2 of 2 linked"))
             _ = try await browser.request(.POST, "/rotations/OPS/rotate", form: ["_csrf": csrf])
             let rotated = try await browser.request(.GET, "/rotations/OPS")

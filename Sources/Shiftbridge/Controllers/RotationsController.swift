@@ -1,4 +1,5 @@
 import Fluent
+import PagerDutyKit
 import Vapor
 
 /// The Rotations pages: list and create, a rotation's page, its schedule form, Rotate.
@@ -80,8 +81,36 @@ struct RotationsController {
             roster: people.map { ($0.name, $0.email, !$0.isUnlinked, onDuty.contains($0.email)) },
             shifts: shifts.map { ($0.start, $0.end, $0.people.map { byEmail[$0]?.name ?? $0 }) },
             owners: try await service.ownerEmails(try rotation.requireID()), canEdit: canEdit, error: error,
-            problem: problem, syncedAt: duty.syncedAt)
+            problem: problem, syncedAt: duty.syncedAt, external: canEdit ? try await external(req) : nil)
         return HTMLResponse.make(status: status, html: RotationPage.render(model, context: req.pageContext(title: rotation.name, section: .rotations)))
+    }
+
+    /// The External group: offered only while PagerDuty is connected.
+    private func external(_ req: Request) async throws -> RotationPage.External? {
+        guard let client = try await req.application.pagerDuty.client() else { return nil }
+        let query = req.query[String.self, at: "pd_query"]
+        let previewID = req.query[String.self, at: "preview"]
+        var found: [RotationPage.External.Found] = []
+        var preview: RotationPage.External.Preview?
+        do {
+            if let query {
+                found = try await req.application.pagerDuty.schedules(matching: query).map {
+                    .init(id: $0.id, name: $0.name ?? $0.id, timeZone: $0.timeZone ?? "UTC", users: $0.layerUserIDs.count)
+                }
+            }
+            if let previewID {
+                let now = req.application.now()
+                let schedule = try await client.schedule(id: previewID, since: now, until: now.addingTimeInterval(7 * 86_400))
+                preview = .init(id: schedule.id, name: schedule.name ?? schedule.id, timeZone: schedule.timeZone ?? "UTC",
+                                layers: schedule.layers.map { ($0.name ?? "Layer", $0.users.map { $0.name ?? $0.id }) },
+                                shifts: schedule.finalEntries.map { ($0.start, $0.end, $0.user?.name ?? $0.user?.id ?? "nobody") })
+            }
+        } catch let failure as PagerDutyIntegration.Failure {
+            return .init(query: query, found: [], preview: nil, error: failure.message)
+        } catch let error as PagerDutyError {
+            return .init(query: query, found: found, preview: nil, error: PagerDutyIntegration.explain(error, baseURL: client.configuration.baseURL, method: nil).message)
+        }
+        return .init(query: query, found: found, preview: preview, error: nil)
     }
 
     func rotate(req: Request) async throws -> Response {

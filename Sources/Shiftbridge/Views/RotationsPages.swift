@@ -91,6 +91,23 @@ enum RotationPage {
         let error: String?
         let problem: String?
         let syncedAt: Date?
+        let external: External?
+    }
+
+    /// The External (PagerDuty) group of the schedule editor; nil when PagerDuty is not connected.
+    struct External {
+        struct Found { let id: String; let name: String; let timeZone: String; let users: Int }
+        struct Preview {
+            let id: String
+            let name: String
+            let timeZone: String
+            let layers: [(name: String, members: [String])]
+            let shifts: [(start: Date, end: Date?, person: String)]
+        }
+        let query: String?
+        let found: [Found]
+        let preview: Preview?
+        let error: String?
     }
 
     static func render(_ model: Model, context: PageContext) -> String {
@@ -156,6 +173,10 @@ enum RotationPage {
                 .class("table")
             }
             .class("table-wrap")
+            if model.canEdit, let external = model.external {
+                H2("External: follow a PagerDuty schedule")
+                ExternalPanel(code: model.code, external: external, csrf: context.csrfToken)
+            }
             if model.canEdit {
                 H2("Schedule")
                 Paragraph("Now: \(model.schedule)").class("muted")
@@ -170,7 +191,6 @@ enum RotationPage {
                         FormField(label: "Days (1 = Monday … 7 = Sunday)", name: "weekdays_text",
                                   value: model.scheduleWeekdays.map(String.init).joined(separator: ","), required: false, hint: "For weekly: one day; for custom days: several, such as 1,2,3,4,5")
                         FormField(label: "Time zone", name: "time_zone", value: model.timeZone, hint: "IANA name, such as Europe/Berlin")
-                        FormField(label: "PagerDuty schedule ID", name: "schedule_id", required: false, hint: "For External: find it with GET /api/v1/integrations/pagerduty/schedules?query=")
                     }
                     .class("form-grid")
                     Button("Save schedule").class("button").attribute(named: "type", value: "submit")
@@ -181,10 +201,61 @@ enum RotationPage {
     }
 
     private static func scheduleTypeSelect(_ current: String) -> String {
-        let options = [("manual", "Manual (Rotate button)"), ("daily", "Daily"), ("weekly", "Weekly"), ("weekdays", "Custom days"),
-                       ("pagerduty", "External: follow a PagerDuty schedule")]
+        let options = [("manual", "Manual (Rotate button)"), ("daily", "Daily"), ("weekly", "Weekly"), ("weekdays", "Custom days")]
         return "<select name=\"type\">" + options.map { value, label in
             "<option value=\"\(value)\"\(value == current ? " selected" : "")>\(label)</option>"
         }.joined() + "</select>"
+    }
+}
+
+private struct ExternalPanel: Component {
+    let code: String
+    let external: RotationPage.External
+    let csrf: String
+
+    func previewURL(_ id: String) -> String {
+        let query = (external.query ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return "/rotations/\(code)?pd_query=\(query)&preview=\(id)"
+    }
+
+    var body: Component {
+        Div {
+            Paragraph("Bind this rotation to a PagerDuty schedule: its members and who is on duty then come from PagerDuty, and its own schedule and member list are replaced.").class("muted")
+            Form(url: "/rotations/\(code)", method: .get) {
+                Input(type: .search, name: "pd_query", value: external.query, placeholder: "Search PagerDuty schedules by name")
+                Button("Search").class("button").attribute(named: "type", value: "submit")
+            }
+            .class("search-row")
+            if let error = external.error {
+                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+            }
+            if external.query != nil && external.found.isEmpty && external.error == nil {
+                Paragraph("No PagerDuty schedule matches.").class("muted")
+            }
+            if !external.found.isEmpty {
+                List(external.found) { found in
+                    Link("\(found.name) — \(found.timeZone), \(found.users) people", url: previewURL(found.id))
+                }
+                .id("pd-results")
+            }
+            if let preview = external.preview {
+                Article {
+                    H3("Preview: \(preview.name) (\(preview.timeZone))")
+                    for layer in preview.layers {
+                        Paragraph("\(layer.name): \(layer.members.joined(separator: ", "))")
+                    }
+                    Paragraph("Next shifts").class("muted")
+                    List(preview.shifts.prefix(8).map { "\($0.start.displayString) → \($0.end?.displayString ?? "open"): \($0.person)" })
+                    Form(url: "/rotations/\(code)/schedule", method: .post) {
+                        CSRFField(token: csrf)
+                        Input(type: .hidden, name: "type", value: "pagerduty")
+                        Input(type: .hidden, name: "schedule_id", value: preview.id)
+                        Button("Follow this schedule").class("button primary").attribute(named: "type", value: "submit").id("bind-schedule")
+                    }
+                }
+                .class("card").id("pd-preview")
+            }
+        }
+        .class("card")
     }
 }
