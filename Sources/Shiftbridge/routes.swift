@@ -18,6 +18,7 @@ func routes(_ app: Application) throws {
     integrations.boot(pages: pages)
     integrations.boot(callbackRoutes: web)
     RotationsController().boot(pages: pages)
+    WebhooksController().boot(pages: pages)
 
     let api = app.grouped("api", "v1")
         .grouped(app.sessions.middleware, User.sessionAuthenticator(), BearerTokenAuthenticator())

@@ -36,13 +36,24 @@ struct WebhooksAPIController {
     func create(req: Request) async throws -> Response {
         let user = try requireAdmin(req)
         let body = try req.content.decode(CreateBody.self)
-        guard let url = URL(string: body.url), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+        let (hook, secret, code) = try await Self.create(url: body.url, rotation: body.rotation, by: user, req: req)
+        let response = try await WebhookDTO(id: hook.id, url: hook.url, rotation: code, secret_last4: hook.secretLast4, secret: secret,
+                                            created_at: hook.createdAt).encodeResponse(for: req)
+        response.status = .created
+        return response
+    }
+
+    /// Creates a webhook; the secret is returned in clear once and stored sealed.
+    static func create(url rawURL: String, rotation rotationCode: String?, by user: User, req: Request) async throws -> (Webhook, String, String?) {
+        let raw = rawURL.trimmingCharacters(in: .whitespaces)
+        guard let url = URL(string: raw), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
             throw APIError.invalidField("url", "expected an absolute http(s) URL, such as https://hooks.example.com/shiftbridge")
         }
-        let rotation: Rotation? = if let code = body.rotation { try await req.application.rotations.find(code, for: user) } else { nil }
+        let code = rotationCode?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        let rotation: Rotation? = if let code { try await req.application.rotations.find(code, for: user) } else { nil }
         let secret = RotationSecret.generate()
         let hook = Webhook()
-        hook.url = body.url
+        hook.url = raw
         hook.sealedSecret = try req.secretBox.seal(secret)
         hook.secretLast4 = SecretBox.last4(secret)
         hook.$rotation.id = rotation?.id
@@ -52,20 +63,20 @@ struct WebhooksAPIController {
             try await AuditEvent.record(on: db, actor: user.email, action: "webhook.created", target: "webhook:\(hook.url)",
                                         after: "\(rotation?.code ?? "all rotations"); secret ending …\(hook.secretLast4)")
         }
-        let response = try await WebhookDTO(id: hook.id, url: hook.url, rotation: rotation?.code, secret_last4: hook.secretLast4, secret: secret,
-                                            created_at: hook.createdAt).encodeResponse(for: req)
-        response.status = .created
-        return response
+        return (hook, secret, rotation?.code)
     }
 
     func delete(req: Request) async throws -> HTTPStatus {
-        let user = try requireAdmin(req)
-        guard let hook = try await Webhook.find(req.parameters.get("webhook", as: UUID.self), on: req.db) else { throw APIError.notFound("Webhook") }
-        try await req.db.transaction { db in
+        try await Self.delete(req.parameters.get("webhook", as: UUID.self), by: try requireAdmin(req), on: req.db)
+        return .noContent
+    }
+
+    static func delete(_ id: UUID?, by user: User, on db: any Database) async throws {
+        guard let hook = try await Webhook.find(id, on: db) else { throw APIError.notFound("Webhook") }
+        try await db.transaction { db in
             try await hook.delete(on: db)
             try await AuditEvent.record(on: db, actor: user.email, action: "webhook.deleted", target: "webhook:\(hook.url)")
         }
-        return .noContent
     }
 
     struct DeliveryDTO: Content {

@@ -15,6 +15,10 @@ enum IntegrationsPage {
         Layout.render(context) {
             H1("Integrations")
             Paragraph("Connect the services Shiftbridge works with. Only administrators can change these.").class("muted")
+            Paragraph {
+                Text("Outbound notifications of duty changes: ")
+                Link("Webhooks", url: "/settings/webhooks")
+            }
             Div {
                 PagerDutyCard(model: model, csrf: context.csrfToken)
             }
