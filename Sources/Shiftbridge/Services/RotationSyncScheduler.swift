@@ -8,29 +8,9 @@ import Vapor
 /// again; every rotation is also re-read hourly to extend its held window. Where audit
 /// records cannot be read, each bound rotation is re-read once a minute. A rotation's sync is
 /// leased to one instance at a time.
-struct RotationSyncScheduler: LifecycleHandler {
+enum RotationSyncScheduler {
     static let syncInterval: TimeInterval = 60
     static let refreshInterval: TimeInterval = 3600
-    let tick: TimeInterval
-    private let task = TaskBox()
-
-    init(tick: TimeInterval = 1) {
-        self.tick = tick
-    }
-
-    func didBootAsync(_ application: Application) async throws {
-        let tick = self.tick
-        task.start {
-            while !Task.isCancelled {
-                await Self.runOnce(application)
-                try? await Task.sleep(nanoseconds: UInt64(tick * 1_000_000_000))
-            }
-        }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        await task.cancel()
-    }
 
     /// One pass over the bound rotations. Returns how many were read from PagerDuty.
     @discardableResult

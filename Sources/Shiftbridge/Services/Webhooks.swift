@@ -106,24 +106,6 @@ enum Webhooks {
     }
 }
 
-/// Runs webhook deliveries in the background.
-struct WebhookWorker: LifecycleHandler {
-    private let task = TaskBox()
-
-    func didBootAsync(_ application: Application) async throws {
-        task.start {
-            while !Task.isCancelled {
-                await Webhooks.deliverDue(application)
-                try? await Task.sleep(nanoseconds: 1_000_000_000)
-            }
-        }
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        await task.cancel()
-    }
-}
-
 extension Application {
     private struct WebhookTransportKey: StorageKey { typealias Value = any HTTPTransport }
 
