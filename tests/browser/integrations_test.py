@@ -3,7 +3,8 @@
 
 Starts the app and the PagerDuty emulator on loopback, then, as an admin would: signs in,
 connects PagerDuty with an API key, sees its last four characters, edits the key,
-disconnects after confirming, and connects with OAuth through the emulator's consent page.
+disconnects after confirming, connects with OAuth through the emulator's consent page, and
+binds a new rotation to a PagerDuty schedule after searching and previewing it.
 
 usage: integrations_test.py PATH_TO_shiftbridge_BINARY
 """
@@ -153,6 +154,24 @@ try:
     assert oauth_app["client_secret"] not in driver.page_source
     passed("connected with OAuth through the consent page and came back active")
     driver.save_screenshot(os.path.join(SHOTS, "integrations-oauth-active.png"))
+
+    # A rotation that follows a PagerDuty schedule: create it, search, preview, follow.
+    driver.get(APP + "/rotations")
+    fill("form[action='/rotations'] input[name=code]", "platform")
+    fill("form[action='/rotations'] input[name=name]", "Platform")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/rotations'] button[type=submit]").click()
+    wait.until(EC.url_contains("/rotations/PLATFORM"))
+    fill("input[name=pd_query]", "Platform Primary")
+    driver.find_element(By.CSS_SELECTOR, ".search-row button[type=submit]").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#pd-results a"))).click()
+    follow = wait.until(EC.element_to_be_clickable((By.ID, "bind-schedule")))
+    assert "Preview: Platform Primary" in driver.page_source
+    follow.click()
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "Follows PagerDuty; last synced"))
+    assert "linked" in driver.page_source and "Members come from the PagerDuty schedule" in driver.page_source
+    assert driver.find_elements(By.CSS_SELECTOR, "#on-duty li"), "nobody on duty"
+    passed("created a rotation and bound it to a PagerDuty schedule after a preview")
+    driver.save_screenshot(os.path.join(SHOTS, "rotation-follows-pagerduty.png"))
 except Exception:
     if driver:
         driver.save_screenshot(os.path.join(SHOTS, "integrations-failure.png"))
