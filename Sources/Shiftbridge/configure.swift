@@ -9,11 +9,12 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.appConfig = config
     try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
 
+    // A generous wait for a pooled connection: a busy machine should slow requests, not fail them.
     switch config.storage {
     case .sqlite(let path):
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
     case .postgres(let url):
-        try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 4), as: .psql)
+        try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
     }
 
     let previousKeys = config.previousSecretKeys.compactMap { Data(base64Encoded: $0) }.map { SymmetricKey(data: $0) }

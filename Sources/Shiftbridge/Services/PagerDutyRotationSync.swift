@@ -102,7 +102,8 @@ struct PagerDutyRotationSync {
     private func apply(_ snapshot: PagerDutySyncPlanner.Snapshot, to rotation: Rotation, now: Date) async throws -> Bool {
         let rotationID = try rotation.requireID()
         return try await db.transaction { db in
-            var people = try await Person.query(on: db).all()
+            let named = Set((snapshot.layerUsers + snapshot.entries.map(\.user)).compactMap { $0.email.map(User.normalize(email:)) })
+            var people = try await Person.query(on: db).filter(\.$email ~~ Array(named)).all()
             let plan = PagerDutySyncPlanner.plan(snapshot, people: people.map { .init(id: $0.id!.uuidString, email: $0.email) }, now: now)
             // Members whose email matches nobody are kept as unlinked people.
             for member in plan.members where member.personID == nil {
@@ -149,8 +150,14 @@ struct PagerDutyRotationSync {
     /// Between syncs: moves the on-duty set along the held timeline at its boundaries.
     @discardableResult
     func applyHeldTimeline(_ rotation: Rotation) async throws -> Bool {
-        guard let state = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotation.requireID()).first(),
-              let until = state.onDutyUntil, until <= app.now() else { return false }
+        let before = try await state(rotation)?.onDuty
+        return try await currentState(rotation)?.onDuty != before
+    }
+
+    /// The rotation's sync state, with any handoff that came due on the held timeline applied.
+    func currentState(_ rotation: Rotation) async throws -> RotationSync? {
+        guard let state = try await state(rotation) else { return nil }
+        guard let until = state.onDutyUntil, until <= app.now() else { return state }
         let now = app.now()
         let current = state.entries.filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }
         var seen = Set<String>()
@@ -167,7 +174,7 @@ struct PagerDutyRotationSync {
                 try await Webhooks.dutyChanged(rotation, previous: Self.split(before), now: Self.split(onDuty), until: next, at: now, on: db)
             }
         }
-        return before != onDuty
+        return state
     }
 
     private func markStale(_ rotation: Rotation, _ message: String, now: Date) async -> Outcome {

@@ -176,15 +176,15 @@ struct Rotations {
     }
 
     func duty(_ rotation: Rotation) async throws -> Duty {
-        let people = try await Person.query(on: db).all()
-        let byEmail = Dictionary(people.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
         if rotation.scheduleType == .pagerduty {
-            try await app.pagerDutySync.applyHeldTimeline(rotation)
-            let state = try await app.pagerDutySync.state(rotation)
+            let state = try await app.pagerDutySync.currentState(rotation)
             let now = app.now()
             var seen = Set<String>()
             let current = (state?.entries ?? []).filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }
                 .filter { seen.insert($0.pagerDutyUserID).inserted }
+            // Only the people on duty, not the whole directory: this answers on every on-duty read.
+            let people = try await Person.query(on: db).filter(\.$email ~~ current.compactMap(\.email)).all()
+            let byEmail = Dictionary(people.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
             return Duty(people: current.map { entry in
                             let person = entry.email.flatMap { byEmail[$0] }
                             return .init(email: entry.email, name: person?.name ?? entry.name ?? entry.email ?? entry.pagerDutyUserID, linked: person.map { !$0.isUnlinked } ?? false)
@@ -193,6 +193,8 @@ struct Rotations {
                         sourceMissing: state?.sourceMissing ?? false, lastError: state?.lastError)
         }
         let state = try await settle(rotation)
+        let members = try await memberPeople(try rotation.requireID(), on: db)
+        let byEmail = Dictionary(members.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
         return Duty(people: state.onDuty.compactMap { byEmail[$0] }.map { .init(email: $0.email, name: $0.name, linked: !$0.isUnlinked) },
                     until: nextHandoff(rotation), source: rotation.scheduleType == .manual ? "manual" : "schedule",
                     syncedAt: nil, staleSince: nil, sourceMissing: false, lastError: nil)
