@@ -26,6 +26,12 @@ struct Control: Sendable {
             let app = state.createOAuthApp(redirectURI: redirect, scopes: scopes)
             return .pd(.created, ["client_id": .string(app.clientID), "client_secret": .string(app.clientSecret)])
         }
+        control.post("abilities") { req -> Response in
+            // The account's plan: e.g. leave out "audit_records" to act as a plan without them.
+            guard let names = req.jsonBody?["abilities"]?.array?.compactMap(\.string) else { return Self.bad("abilities must be a list of names") }
+            state.withStorage { $0.account.abilities = names }
+            return .pd(.ok, ["abilities": .array(names.map(JSON.string))])
+        }
         control.get("clock") { _ -> Response in clock() }
         control.post("clock") { req -> Response in
             let body = req.jsonBody

@@ -253,7 +253,12 @@ extension REST {
                 }
                 start = offset
             }
-            return state.withStorage { storage in
+            return try state.withStorage { storage in
+                // Audit records are a plan feature: accounts without it get 402.
+                guard storage.account.abilities.contains("audit_records") else {
+                    throw PDError(status: .paymentRequired, code: 2012, message: "Payment Required",
+                                  errors: ["Your account's plan does not include audit records."])
+                }
                 let now = storage.clock.now()
                 // PagerDuty's default window: the last 24 hours when no `since` is given.
                 let from = since ?? until?.addingTimeInterval(-86_400) ?? now.addingTimeInterval(-86_400)

@@ -16,7 +16,7 @@ struct Account: Sendable {
     var incidentOrder: [String] = []
     var auditRecords: [EAuditRecord] = []  // oldest first
     var licenses: [ELicense] = []
-    var abilities: [String] = ["teams", "read_only_users", "advanced_permissions", "urgencies", "manage_schedules"]
+    var abilities: [String] = ["teams", "read_only_users", "advanced_permissions", "urgencies", "manage_schedules", "audit_records"]
     var nextID = 1
     var nextIncidentNumber = 1
 

@@ -92,3 +92,38 @@ public enum PagerDutySyncPlanner {
         email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 }
+
+/// Whether two descriptions of who is on call agree over a window. PagerDuty may split or
+/// merge the same shifts differently in `/oncalls` and in the final schedule, so they are
+/// compared instant by instant, not entry by entry.
+public enum OnCallCoverage {
+    public struct Span: Equatable, Sendable {
+        public var start: Date?
+        public var end: Date?
+        public var userID: String
+        public init(start: Date?, end: Date?, userID: String) {
+            self.start = start
+            self.end = end
+            self.userID = userID
+        }
+        func covers(_ instant: Date) -> Bool {
+            (start.map { $0 <= instant } ?? true) && (end.map { $0 > instant } ?? true)
+        }
+    }
+
+    /// True when, at some instant in `[from, until)`, the two name different sets of people.
+    public static func differ(_ a: [Span], _ b: [Span], from: Date, until: Date) -> Bool {
+        // Who is on call can only change at a span's edge: checking each edge in the window
+        // (and its start) checks every elementary interval.
+        var instants: Set<Date> = [from]
+        for span in a + b {
+            for edge in [span.start, span.end].compactMap({ $0 }) where edge > from && edge < until { instants.insert(edge) }
+        }
+        for instant in instants {
+            let left = Set(a.filter { $0.covers(instant) }.map(\.userID))
+            let right = Set(b.filter { $0.covers(instant) }.map(\.userID))
+            if left != right { return true }
+        }
+        return false
+    }
+}

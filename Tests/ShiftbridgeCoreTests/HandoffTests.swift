@@ -125,3 +125,34 @@ import Testing
         #expect(plan.members.count == 1)
     }
 }
+
+@Suite struct OnCallCoverageTests {
+    typealias S = OnCallCoverage.Span
+    let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+    func at(_ hours: Double) -> Date { t0.addingTimeInterval(hours * 3600) }
+
+    @Test func sameCoverageSplitDifferentlyAgrees() {
+        let held = [S(start: at(-2), end: at(10), userID: "A"), S(start: at(10), end: at(30), userID: "B")]
+        // /oncalls lists the same shifts once per escalation level, and splits B's at midnight.
+        let observed = [S(start: at(-2), end: at(10), userID: "A"), S(start: at(-2), end: at(10), userID: "A"),
+                        S(start: at(10), end: at(20), userID: "B"), S(start: at(20), end: at(30), userID: "B")]
+        #expect(!OnCallCoverage.differ(held, observed, from: t0, until: at(24)))
+    }
+
+    @Test func anOverrideInsideTheWindowDiffers() {
+        let held = [S(start: at(-2), end: at(10), userID: "A")]
+        let observed = [S(start: at(-2), end: at(3), userID: "A"), S(start: at(3), end: at(4), userID: "C"), S(start: at(4), end: at(10), userID: "A")]
+        #expect(OnCallCoverage.differ(held, observed, from: t0, until: at(9)))
+        // A change after the window is not this comparison's business.
+        #expect(!OnCallCoverage.differ(held, observed, from: t0, until: at(3)))
+    }
+
+    @Test func extraPeopleAndNobodyDiffer() {
+        let held = [S(start: at(-1), end: at(5), userID: "A")]
+        #expect(OnCallCoverage.differ(held, held + [S(start: at(1), end: at(2), userID: "B")], from: t0, until: at(4)))
+        #expect(OnCallCoverage.differ(held, [], from: t0, until: at(4)))
+        #expect(!OnCallCoverage.differ([], [], from: t0, until: at(4)))
+        // Permanent on-call (no start or end) covers the whole window.
+        #expect(!OnCallCoverage.differ([S(start: nil, end: nil, userID: "P")], [S(start: at(-5), end: at(50), userID: "P")], from: t0, until: at(4)))
+    }
+}

@@ -198,6 +198,47 @@ import VaporTesting
         }
     }
 
+    @Test func withoutAuditRecordsOneBatchedOnCallPollAMinuteFindsChanges() async throws {
+        try await withSync { f, scheduleID in
+            let writer = f.emulator.state.createAPIKey(readOnly: false)
+            // An account whose plan has no audit records; the schedule is on an escalation policy.
+            _ = try await f.raw("POST", "/_emulator/abilities", ["abilities": ["teams", "manage_schedules"]])
+            let policy = try await f.raw("POST", "/escalation_policies", ["escalation_policy": [
+                "type": "escalation_policy", "name": "Ops", "escalation_rules": [["escalation_delay_in_minutes": 30, "targets": [["id": scheduleID, "type": "schedule_reference"]]]]]], key: writer)
+            #expect(policy.status == 201)
+            _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])
+            _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
+            _ = await RotationSyncScheduler.runOnce(f.app)  // learns that audit records are unavailable
+            try await f.advance(61)
+
+            // Nothing changed: one /oncalls read (all schedules in one request), no schedule read.
+            _ = try await f.raw("POST", "/_emulator/stats/reset")
+            #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
+            let quiet = try await f.raw("GET", "/_emulator/stats").json
+            #expect((quiet["by_path"] as? [String: Int])?["/oncalls"] == 1)
+            #expect(quiet["total"] as? Int == 1)
+            // Within the minute, no further poll.
+            try await f.advance(20)
+            #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
+            #expect((try await f.raw("GET", "/_emulator/stats").json["total"] as? Int) == 1)
+
+            // An override later today: the next poll sees the difference and re-reads that schedule.
+            _ = try await f.raw("POST", "/schedules/\(scheduleID)/overrides", ["override": [
+                "start": "2026-03-02T15:00:00Z", "end": "2026-03-02T16:00:00Z", "user": ["id": f.users["dee@elsewhere.com"]!, "type": "user_reference"]]], key: writer)
+            try await f.advance(45)
+            #expect(await RotationSyncScheduler.runOnce(f.app) == 1)
+            let shifts = try await f.api.call(.GET, "/api/v1/rotations/OPS/shifts?days=1").json["shifts"] as? [[String: Any]] ?? []
+            #expect(shifts.contains { ($0["people"] as? [[String: Any]])?.first?["email"] as? String == "dee@elsewhere.com" })
+
+            // A failed poll changes nothing and syncs nothing.
+            _ = try await f.raw("POST", "/_emulator/faults", ["rate": 1, "kinds": ["500"], "paths": ["/oncalls"]])
+            try await f.advance(61)
+            #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
+            _ = try await f.raw("DELETE", "/_emulator/faults")
+            #expect(try await f.api.call(.GET, "/api/v1/rotations/OPS/on-duty").json["stale"] as? Bool == false)
+        }
+    }
+
     @Test func theDashboardSearchesPreviewsAndBinds() async throws {
         try await withSync { f, scheduleID in
             _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])

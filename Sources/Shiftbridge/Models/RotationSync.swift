@@ -33,6 +33,15 @@ final class RotationSync: Model, @unchecked Sendable {
     var entries: [HeldEntry] {
         (try? JSONDecoder().decode([HeldEntry].self, from: Data(timeline.utf8))) ?? []
     }
+
+    /// Who the held timeline has on duty at `now` (each PagerDuty user once), and until when.
+    func duty(at now: Date) -> (onDuty: [HeldEntry], until: Date?) {
+        let entries = self.entries
+        var seen = Set<String>()
+        let current = entries.filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }.filter { seen.insert($0.pagerDutyUserID).inserted }
+        let next = (current.compactMap(\.end) + entries.map(\.start).filter { $0 > now }).min()
+        return (current, next)
+    }
 }
 
 /// PagerDuty users seen in schedules: schedule layers name users without their email.

@@ -77,25 +77,50 @@ struct PagerDutyRotationSync {
         }
     }
 
-    /// Emails and names for PagerDuty user ids: from the local record, else one read each.
+    /// Emails and names for PagerDuty user ids: from the local record, else read from PagerDuty,
+    /// one by one when few are missing, or the whole user list (100 a page) when many are.
     private func pagerDutyUsers(_ ids: [String], client: PagerDutyClient) async throws -> [String: PagerDutyUserRecord] {
         var known = Dictionary(uniqueKeysWithValues: try await PagerDutyUserRecord.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
-        for id in ids where known[id] == nil {
+        let missing = ids.filter { known[$0] == nil }
+        guard !missing.isEmpty else { return known }
+        let now = app.now()
+        var fetched: [PagerDutyUserRecord] = []
+        func record(_ id: String, _ user: PDUser?) -> PagerDutyUserRecord {
             let record = PagerDutyUserRecord()
             record.id = id
-            do {
-                let user = try await client.user(id: id)
-                record.email = user.email.map(User.normalize(email:))
-                record.name = user.name
-            } catch PagerDutyError.notFound {
-                // A deleted user: remembered without an email, so it is not asked for again.
-            }
-            record.fetchedAt = app.now()
-            try await record.save(on: db)
-            known[id] = record
+            record.email = user?.email.map(User.normalize(email:))
+            record.name = user?.name
+            record.fetchedAt = now
+            return record
         }
+        if missing.count > Self.wholeListThreshold {
+            let all = try await client.users().collect()
+            let byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let already = Set(try await PagerDutyUserRecord.query(on: db).all(\.$id))
+            // Remember everyone read, so the next schedules need no read at all.
+            fetched = all.filter { !already.contains($0.id) }.map { record($0.id, $0) }
+            // Named by a schedule but not listed: a deleted user, remembered without an email.
+            fetched += missing.filter { byID[$0] == nil }.map { record($0, nil) }
+        } else {
+            for id in missing {
+                do {
+                    fetched.append(record(id, try await client.user(id: id)))
+                } catch PagerDutyError.notFound {
+                    fetched.append(record(id, nil))  // deleted: remembered without an email, not asked for again
+                }
+            }
+        }
+        let toSave = fetched
+        try await db.transaction { db in
+            for chunk in stride(from: 0, to: toSave.count, by: 500) {
+                try await Array(toSave[chunk..<min(chunk + 500, toSave.count)]).create(on: db)
+            }
+        }
+        for record in fetched where ids.contains(record.id!) { known[record.id!] = record }
         return known
     }
+
+    static let wholeListThreshold = 25
 
     /// Applies a complete read in one transaction: members, unlinked people, the held timeline,
     /// who is on duty. Returns whether the on-duty set changed.
@@ -147,34 +172,24 @@ struct PagerDutyRotationSync {
         }
     }
 
-    /// Between syncs: moves the on-duty set along the held timeline at its boundaries.
-    @discardableResult
-    func applyHeldTimeline(_ rotation: Rotation) async throws -> Bool {
-        let before = try await state(rotation)?.onDuty
-        return try await currentState(rotation)?.onDuty != before
-    }
-
-    /// The rotation's sync state, with any handoff that came due on the held timeline applied.
-    func currentState(_ rotation: Rotation) async throws -> RotationSync? {
-        guard let state = try await state(rotation) else { return nil }
-        guard let until = state.onDutyUntil, until <= app.now() else { return state }
-        let now = app.now()
-        let current = state.entries.filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }
-        var seen = Set<String>()
-        let onDuty = current.map { $0.email ?? "pagerduty:\($0.pagerDutyUserID)" }.filter { seen.insert($0).inserted }.joined(separator: ",")
-        let next = (current.compactMap(\.end) + state.entries.map(\.start).filter { $0 > now }).min()
-        let before = state.onDuty
-        state.onDuty = onDuty
-        state.onDutyUntil = next
+    /// Between syncs: moves each due rotation's on-duty set along its held timeline, all in
+    /// one transaction, with an audit event and webhooks where the set changed.
+    func applyHandoffs(_ states: [RotationSync], now: Date) async throws {
         try await db.transaction { db in
-            try await state.save(on: db)
-            if before != onDuty {
+            for state in states {
+                let duty = state.duty(at: now)
+                let onDuty = duty.onDuty.map { $0.email ?? "pagerduty:\($0.pagerDutyUserID)" }.joined(separator: ",")
+                let before = state.onDuty
+                state.onDuty = onDuty
+                state.onDutyUntil = duty.until
+                try await state.save(on: db)
+                guard before != onDuty else { continue }
+                let rotation = state.rotation
                 try await AuditEvent.record(on: db, actor: "pagerduty", action: "rotation.handoff", target: "rotation:\(rotation.code)",
                                             before: before.isEmpty ? nil : before, after: onDuty.isEmpty ? "nobody" : onDuty)
-                try await Webhooks.dutyChanged(rotation, previous: Self.split(before), now: Self.split(onDuty), until: next, at: now, on: db)
+                try await Webhooks.dutyChanged(rotation, previous: Self.split(before), now: Self.split(onDuty), until: duty.until, at: now, on: db)
             }
         }
-        return state
     }
 
     private func markStale(_ rotation: Rotation, _ message: String, now: Date) async -> Outcome {

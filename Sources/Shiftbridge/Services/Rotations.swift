@@ -177,11 +177,10 @@ struct Rotations {
 
     func duty(_ rotation: Rotation) async throws -> Duty {
         if rotation.scheduleType == .pagerduty {
-            let state = try await app.pagerDutySync.currentState(rotation)
-            let now = app.now()
-            var seen = Set<String>()
-            let current = (state?.entries ?? []).filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }
-                .filter { seen.insert($0.pagerDutyUserID).inserted }
+            // Read-only: the scheduler applies and announces handoffs; a read only reports them.
+            let state = try await app.pagerDutySync.state(rotation)
+            let held = state?.duty(at: app.now())
+            let current = held?.onDuty ?? []
             // Only the people on duty, not the whole directory: this answers on every on-duty read.
             let people = try await Person.query(on: db).filter(\.$email ~~ current.compactMap(\.email)).all()
             let byEmail = Dictionary(people.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
@@ -189,7 +188,7 @@ struct Rotations {
                             let person = entry.email.flatMap { byEmail[$0] }
                             return .init(email: entry.email, name: person?.name ?? entry.name ?? entry.email ?? entry.pagerDutyUserID, linked: person.map { !$0.isUnlinked } ?? false)
                         },
-                        until: state?.onDutyUntil, source: "pagerduty", syncedAt: state?.syncedAt, staleSince: state?.staleSince,
+                        until: held?.until, source: "pagerduty", syncedAt: state?.syncedAt, staleSince: state?.staleSince,
                         sourceMissing: state?.sourceMissing ?? false, lastError: state?.lastError)
         }
         let state = try await settle(rotation)
