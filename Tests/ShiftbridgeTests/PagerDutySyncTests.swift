@@ -195,6 +195,14 @@ import VaporTesting
             try await f.advance(3600)
             _ = await RotationSyncScheduler.runOnce(f.app)
             #expect(try await f.onDuty("OPS") == ["ann@example.com"])
+            // Recorded once, even though a second pass runs, and shown in the rotation's history.
+            _ = await RotationSyncScheduler.runOnce(f.app)
+            let handoffs = try await AuditEvent.query(on: f.app.db).filter(\.$action == "rotation.handoff").filter(\.$afterSummary == "ann@example.com").count()
+            #expect(handoffs == 1)
+            let browser = Browser(f.app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            let page = try await browser.request(.GET, "/rotations/OPS").body.string
+            #expect(page.contains("id=\"history\"") && page.contains("Handoff") && page.contains("ann@example.com"))
         }
     }
 

@@ -56,26 +56,28 @@ struct RotationsAPIController {
 
     private func dto(_ rotation: Rotation, _ req: Request) async throws -> RotationDTO {
         let service = req.application.rotations
-        let state = try await service.settle(rotation)
+        _ = try await service.settle(rotation)
+        guard let overview = try await service.overviews([rotation]).first else { throw APIError.notFound("Rotation \(rotation.code)") }
+        return dto(overview, service)
+    }
+
+    private func dto(_ overview: Rotations.Overview, _ service: Rotations) -> RotationDTO {
+        let rotation = overview.rotation
         return RotationDTO(
             id: rotation.id, code: rotation.code, name: rotation.name, description: rotation.description, is_public: rotation.isPublic,
             duty_size: rotation.dutySize, enabled: rotation.enabled,
             schedule: ScheduleDTO(type: rotation.scheduleType.rawValue, time: rotation.scheduleTime,
                                   weekdays: rotation.scheduleWeekdays.map { $0.split(separator: ",").compactMap { Int($0) } },
                                   time_zone: rotation.timeZone, schedule_id: rotation.pagerDutyScheduleID, next_handoff: service.nextHandoff(rotation)),
-            owners: try await service.ownerEmails(try rotation.requireID()), members: state.members,
-            on_duty: try await service.duty(rotation).people.compactMap(\.email))
+            owners: overview.owners, members: overview.members, on_duty: overview.onDuty)
     }
 
     struct RotationList: Content { let rotations: [RotationDTO] }
 
     func list(req: Request) async throws -> RotationList {
         let user = try req.auth.require(User.self)
-        var result: [RotationDTO] = []
-        for rotation in try await req.application.rotations.visible(to: user) {
-            result.append(try await dto(rotation, req))
-        }
-        return RotationList(rotations: result)
+        let service = req.application.rotations
+        return RotationList(rotations: try await service.overviews(try await service.visible(to: user)).map { dto($0, service) })
     }
 
     func create(req: Request) async throws -> Response {

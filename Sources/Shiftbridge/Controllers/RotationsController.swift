@@ -19,11 +19,9 @@ struct RotationsController {
     private func renderList(_ req: Request, error: String?, input: Rotations.Input?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let user = try req.auth.require(User.self)
         let service = req.application.rotations
-        var rows: [RotationsPage.Row] = []
-        for rotation in try await service.visible(to: user) {
-            let state = try await service.settle(rotation)
-            rows.append(.init(code: rotation.code, name: rotation.name, schedule: Rotations.describeSchedule(rotation),
-                              onDuty: state.onDuty, members: state.members.count, enabled: rotation.enabled))
+        let rows = try await service.overviews(try await service.visible(to: user)).map { overview in
+            RotationsPage.Row(code: overview.rotation.code, name: overview.rotation.name, schedule: Rotations.describeSchedule(overview.rotation),
+                              onDuty: overview.onDuty, members: overview.members.count, enabled: overview.rotation.enabled)
         }
         return HTMLResponse.make(status: status, html: RotationsPage.render(.init(rows: rows, error: error, input: input),
                                                                             context: req.pageContext(title: "Rotations", section: .rotations)))
@@ -81,7 +79,8 @@ struct RotationsController {
             roster: people.map { ($0.name, $0.email, !$0.isUnlinked, onDuty.contains($0.email)) },
             shifts: shifts.map { ($0.start, $0.end, $0.people.map { byEmail[$0]?.name ?? $0 }) },
             owners: try await service.ownerEmails(try rotation.requireID()), canEdit: canEdit, error: error,
-            problem: problem, syncedAt: duty.syncedAt, external: canEdit ? try await external(req) : nil)
+            problem: problem, syncedAt: duty.syncedAt, external: canEdit ? try await external(req) : nil,
+            history: try await service.history(rotation).map { ($0.occurredAt, $0.actor, $0.action, $0.beforeSummary, $0.afterSummary) })
         return HTMLResponse.make(status: status, html: RotationPage.render(model, context: req.pageContext(title: rotation.name, section: .rotations)))
     }
 

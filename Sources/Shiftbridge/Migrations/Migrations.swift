@@ -14,5 +14,6 @@ enum AppMigrations {
         CreateRotationSyncs(),
         CreateRotationSecrets(),
         CreateWebhooks(),
+        IndexAuditEventsByTarget(),
     ]
 }

@@ -211,11 +211,7 @@ struct Rotations {
 
     /// The rotation's state now, with every automatic handoff since it was last saved applied.
     func currentState(_ rotation: Rotation, on db: any Database) async throws -> RotationState {
-        let emails = try await memberPeople(try rotation.requireID(), on: db).map(\.email)
-        let saved = RotationState(members: emails, dutySize: rotation.dutySize, position: rotation.position)
-        guard rotation.enabled, let cadence = Self.cadence(rotation) else { return saved }
-        let due = Handoffs.between(rotation.positionAt, app.now(), cadence: cadence, timeZone: TimeZone(identifier: rotation.timeZone) ?? .gmt)
-        return due.isEmpty ? saved : saved.rotated(times: due.count)
+        state(rotation, members: try await memberPeople(try rotation.requireID(), on: db).map(\.email), now: app.now())
     }
 
     /// Persists the handoffs that came due, with an audit event naming who took over.
@@ -360,15 +356,10 @@ struct Rotations {
 
     /// Every rotation the user may see: public ones, and private ones they own (all, for admins).
     func visible(to user: User) async throws -> [Rotation] {
-        var visible: [Rotation] = []
-        for rotation in try await Rotation.query(on: db).sort(\.$code).all() {
-            if rotation.isPublic {
-                visible.append(rotation)
-            } else if try await canEdit(rotation, user) {
-                visible.append(rotation)
-            }
-        }
-        return visible
+        let all = try await Rotation.query(on: db).sort(\.$code).all()
+        if user.isAdmin { return all }
+        let owned = Set(try await RotationOwner.query(on: db).filter(\.$user.$id == user.requireID()).all().map(\.$rotation.id))
+        return all.filter { $0.isPublic || owned.contains($0.id!) }
     }
 
     /// Only owners and administrators edit a rotation.

@@ -73,6 +73,19 @@ enum RotationsPage {
 }
 
 enum RotationPage {
+    /// Audit actions in words.
+    static func describe(_ action: String) -> String {
+        switch action {
+        case "rotation.handoff": "Handoff"
+        case "rotation.rotated": "Rotated by hand"
+        case "rotation.set_on_duty": "Put on duty"
+        case "rotation.schedule_changed": "Schedule changed"
+        case "rotation.created": "Created"
+        case "rotation.updated": "Edited"
+        default: action.replacingOccurrences(of: "rotation.", with: "").replacingOccurrences(of: "_", with: " ").capitalized
+        }
+    }
+
     struct Model {
         let code: String
         let name: String
@@ -92,6 +105,7 @@ enum RotationPage {
         let problem: String?
         let syncedAt: Date?
         let external: External?
+        let history: [(at: Date, actor: String, action: String, before: String?, after: String?)]
     }
 
     /// The External (PagerDuty) group of the schedule editor; nil when PagerDuty is not connected.
@@ -173,6 +187,35 @@ enum RotationPage {
                 .class("table")
             }
             .class("table-wrap")
+            H2("History")
+            if model.history.isEmpty {
+                Paragraph("No duty changes or edits yet.").class("muted")
+            } else {
+                Div {
+                    Table(
+                        header: TableRow {
+                            TableHeaderCell("When")
+                            TableHeaderCell("What")
+                            TableHeaderCell("Before")
+                            TableHeaderCell("After")
+                            TableHeaderCell("By")
+                        },
+                        rows: {
+                            for event in model.history {
+                                TableRow {
+                                    TableCell(event.at.displayString)
+                                    TableCell(Self.describe(event.action))
+                                    TableCell(event.before ?? "")
+                                    TableCell(event.after ?? "")
+                                    TableCell(event.actor)
+                                }
+                            }
+                        }
+                    )
+                    .class("table").id("history")
+                }
+                .class("table-wrap")
+            }
             if model.canEdit, let external = model.external {
                 H2("External: follow a PagerDuty schedule")
                 ExternalPanel(code: model.code, external: external, csrf: context.csrfToken)
