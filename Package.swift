@@ -64,7 +64,7 @@ let package = Package(
         ),
         .executableTarget(name: "shiftbridge", dependencies: ["Shiftbridge"]),
         // Release-mode benchmarks that print figures (see BENCHMARKS.md).
-        .executableTarget(name: "shiftbridge-bench", dependencies: ["PagerDutyKit", "PagerDutyEmulator"]),
+        .executableTarget(name: "shiftbridge-bench", dependencies: ["PagerDutyKit", "PagerDutyEmulator", "Shiftbridge"]),
         .testTarget(name: "ShiftbridgeCoreTests", dependencies: ["ShiftbridgeCore"]),
         .testTarget(
             name: "PagerDutyKitTests",

@@ -132,3 +132,41 @@ enum Seeds {
             redirectURI: "http://127.0.0.1:8080/api/integrations/pagerduty/login/callback", scopes: [])
     }
 }
+
+extension EmulatorState {
+    /// Fills the account at benchmark scale without going through the API: `users` users and
+    /// `schedules` schedules of `usersPerSchedule` people each, in daily turns that all hand
+    /// over at `handoff`'s time of day (the worst case for a follower), ten schedules per
+    /// escalation policy. Returns the schedule ids.
+    public func addScale(users: Int, schedules: Int, usersPerSchedule: Int = 10, handoff: Date) -> [String] {
+        withStorage { storage in
+            var account = storage.account
+            let now = storage.clock.now()
+            var userIDs: [String] = []
+            userIDs.reserveCapacity(users)
+            for index in 0..<users {
+                userIDs.append(Seeds.addUser(&account, name: "Person \(index)", email: "person\(index)@scale.example", role: "user", zone: "Etc/UTC", now: now))
+            }
+            var scheduleIDs: [String] = []
+            for index in 0..<schedules {
+                let members = (0..<usersPerSchedule).map { userIDs[(index * usersPerSchedule + $0) % userIDs.count] }
+                let layer = ELayer(id: account.makeID("L"), name: "Daily", start: handoff.addingTimeInterval(-30 * 86_400), end: nil,
+                                   rotationVirtualStart: handoff, turnLengthSeconds: 86_400, userIDs: members, restrictions: [], renderingIndex: 1)
+                let schedule = ESchedule(id: account.makeID("S"), name: "Scale schedule \(index)", description: nil, timeZone: "Etc/UTC",
+                                         layers: [layer], teamIDs: [])
+                account.schedules[schedule.id] = schedule
+                account.scheduleOrder.append(schedule.id)
+                scheduleIDs.append(schedule.id)
+            }
+            for start in stride(from: 0, to: scheduleIDs.count, by: 10) {
+                let targets = scheduleIDs[start..<min(start + 10, scheduleIDs.count)].map { EEscalationPolicy.Target(kind: .schedule, id: $0) }
+                let policy = EEscalationPolicy(id: account.makeID("P"), name: "Scale policy \(start / 10)", description: nil,
+                                               rules: [.init(id: account.makeID("E"), delayMinutes: 30, targets: targets)], teamIDs: [])
+                account.escalationPolicies[policy.id] = policy
+                account.escalationPolicyOrder.append(policy.id)
+            }
+            storage.account = account
+            return scheduleIDs
+        }
+    }
+}

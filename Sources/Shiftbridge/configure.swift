@@ -21,6 +21,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.secretBox = SecretBox(primary: try SecretKeyMaterial.primaryKey(config: config), previous: previousKeys)
     app.loginLimiter = LoginRateLimiter(limit: config.loginAttemptsPerMinute)
     app.changeFeed = ChangeFeed()
+    app.provisioningWorker = ProvisioningWorker()
+    app.lifecycle.use(ProvisioningLifecycle())
     app.passwords.use(.bcrypt)
 
     app.sessions.use(.fluent)
@@ -46,9 +48,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.lifecycle.use(PeriodicJob(every: 60) { await TokenRefresher.runOnce($0) })
         app.lifecycle.use(PeriodicJob(every: 1) { await RotationSyncScheduler.runOnce($0) })
         app.lifecycle.use(PeriodicJob(every: 1) { await Webhooks.deliverDue($0) })
+        app.lifecycle.use(PeriodicJob(every: 30) { await ProvisioningResumer.runOnce($0) })
     }
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(AdminCommand(), as: "admin")
+    app.asyncCommands.use(ProvisionCommand(), as: "provision")
     try routes(app)
 }
 

@@ -19,6 +19,7 @@ func routes(_ app: Application) throws {
     integrations.boot(callbackRoutes: web)
     RotationsController().boot(pages: pages)
     WebhooksController().boot(pages: pages)
+    ProvisioningController().boot(pages: pages)
 
     let api = app.grouped("api", "v1")
         .grouped(app.sessions.middleware, User.sessionAuthenticator(), BearerTokenAuthenticator())
@@ -29,4 +30,5 @@ func routes(_ app: Application) throws {
     RotationsAPIController().boot(api: api)
     RotationFeedsController().boot(api: api, open: app)
     WebhooksAPIController().boot(api: api)
+    ProvisioningAPIController().boot(api: api)
 }

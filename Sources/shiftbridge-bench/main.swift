@@ -1,10 +1,12 @@
 import Foundation
 import PagerDutyEmulator
 import PagerDutyKit
+import Shiftbridge
 
 // Benchmarks, run in release mode against the emulator over loopback:
 //   swift run -c release shiftbridge-bench emulator [--seconds 10] [--connections 16]
 //   swift run -c release shiftbridge-bench rate-limit [--seconds 120]
+//   swift run -c release shiftbridge-bench rotations [--rotations 1000] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10]
 // Figures go to standard output; BENCHMARKS.md records them with the command.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -91,7 +93,16 @@ func clientAtRateLimit() async throws {
 switch arguments.first {
 case "emulator": try await emulatorThroughput()
 case "rate-limit": try await clientAtRateLimit()
+case "rotations":
+    var options = RotationsBenchmark.Options()
+    options.rotations = Int(option("--rotations", Double(options.rotations)))
+    options.users = Int(option("--users", Double(options.users)))
+    options.auditMinutes = Int(option("--audit-minutes", Double(options.auditMinutes)))
+    options.pollingMinutes = Int(option("--polling-minutes", Double(options.pollingMinutes)))
+    options.loadSeconds = option("--seconds", options.loadSeconds)
+    options.connections = Int(option("--connections", Double(options.connections)))
+    try await RotationsBenchmark.run(options)
 default:
-    print("usage: shiftbridge-bench emulator [--seconds 10] [--connections 16] | rate-limit [--seconds 120]")
+    print("usage: shiftbridge-bench emulator [--seconds 10] [--connections 16] | rate-limit [--seconds 120] | rotations [--rotations 1000] [--users 9999] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10] [--connections 16]")
     exit(2)
 }

@@ -5,7 +5,6 @@ import Vapor
 struct DashboardController {
     func boot(pages: any RoutesBuilder) {
         pages.get(use: home)
-        pages.get("provisioning", use: provisioning)
         pages.get("settings", use: settings)
         pages.get("audit", use: audit)
     }
@@ -14,10 +13,6 @@ struct DashboardController {
         let recent = try await AuditEvent.query(on: req.db).sort(\.$occurredAt, .descending).limit(10).all()
         let model = HomePage.Model(recentEvents: recent.map(\.row))
         return HTMLResponse.make(html: HomePage.render(model, context: req.pageContext(title: "Overview")))
-    }
-
-    func provisioning(req: Request) async throws -> Response {
-        empty(req, .provisioning, "No HR import yet. Provisioning plans PagerDuty user changes from an HR export.")
     }
 
     func settings(req: Request) async throws -> Response {

@@ -15,5 +15,6 @@ enum AppMigrations {
         CreateRotationSecrets(),
         CreateWebhooks(),
         IndexAuditEventsByTarget(),
+        CreateProvisioning(),
     ]
 }

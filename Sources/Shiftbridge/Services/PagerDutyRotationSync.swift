@@ -78,7 +78,8 @@ struct PagerDutyRotationSync {
     }
 
     /// Emails and names for PagerDuty user ids: from the local record, else read from PagerDuty,
-    /// one by one when few are missing, or the whole user list (100 a page) when many are.
+    /// one by one when few are missing, or the whole user list (100 a page) when several are,
+    /// at most every ten minutes: the first syncs of a big account then cost one list read.
     private func pagerDutyUsers(_ ids: [String], client: PagerDutyClient) async throws -> [String: PagerDutyUserRecord] {
         var known = Dictionary(uniqueKeysWithValues: try await PagerDutyUserRecord.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
         let missing = ids.filter { known[$0] == nil }
@@ -93,8 +94,12 @@ struct PagerDutyRotationSync {
             record.fetchedAt = now
             return record
         }
-        if missing.count > Self.wholeListThreshold {
-            let all = try await client.users().collect()
+        // PagerDuty lists at most 10,000 users by offset: a bigger account is read one by one.
+        let wholeList = missing.count > Self.wholeListThreshold ? await app.changeFeed.takeWholeUserListRead(now: now) : false
+        let all: [PDUser]? = wholeList ? try await {
+            do { return try await client.users().collect() } catch PagerDutyError.paginationLimitReached { return nil }
+        }() : nil
+        if let all {
             let byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             let already = Set(try await PagerDutyUserRecord.query(on: db).all(\.$id))
             // Remember everyone read, so the next schedules need no read at all.
@@ -120,7 +125,7 @@ struct PagerDutyRotationSync {
         return known
     }
 
-    static let wholeListThreshold = 25
+    static let wholeListThreshold = 3
 
     /// Applies a complete read in one transaction: members, unlinked people, the held timeline,
     /// who is on duty. Returns whether the on-duty set changed.

@@ -1,4 +1,5 @@
 import Fluent
+import ShiftbridgeCore
 import Foundation
 import Vapor
 
@@ -44,8 +45,30 @@ struct PeopleDirectory {
         guard let query = query?.trimmingCharacters(in: .whitespaces).lowercased(), !query.isEmpty else { return people }
         return people.filter { $0.email.contains(query) || $0.name.lowercased().contains(query) }
     }
+
+    /// The directory follows the HR import: each current employee is a person (name and time
+    /// zone from HR); an unlinked person PagerDuty named becomes linked when HR names them.
+    func syncFromHR(_ employees: [Employee]) async throws {
+        let people = Dictionary(try await Person.query(on: db).all().map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
+        var fresh: [Person] = []
+        for employee in employees {
+            let email = User.normalize(email: employee.email)
+            if let person = people[email] {
+                let zone = employee.timeZone ?? person.timeZone
+                guard person.name != employee.name || person.timeZone != zone || person.source == .pagerDuty else { continue }
+                person.name = employee.name.isEmpty ? person.name : employee.name
+                person.timeZone = zone
+                if person.source == .pagerDuty { person.source = .hr }
+                try await person.save(on: db)
+            } else {
+                fresh.append(Person(email: email, name: employee.name.isEmpty ? email : employee.name, timeZone: employee.timeZone, source: .hr))
+            }
+        }
+        for chunk in stride(from: 0, to: fresh.count, by: 500) { try await Array(fresh[chunk..<min(chunk + 500, fresh.count)]).create(on: db) }
+    }
 }
 
 extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
+
 }

@@ -219,6 +219,15 @@ actor ChangeFeed {
     }
 
     func spendRefreshes(_ count: Int) { refreshCredit = max(0, refreshCredit - Double(count)) }
+
+    private var wholeUserListReadAt: Date?
+
+    /// Whether a sync may read PagerDuty's whole user list now (at most every ten minutes).
+    func takeWholeUserListRead(now: Date) -> Bool {
+        if let last = wholeUserListReadAt, now.timeIntervalSince(last) < 600, now >= last { return false }
+        wholeUserListReadAt = now
+        return true
+    }
 }
 
 extension Application {

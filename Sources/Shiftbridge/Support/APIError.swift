@@ -5,6 +5,8 @@ struct APIError: AbortError, Sendable {
     let status: HTTPResponseStatus
     let code: String
     let message: String
+    /// Every problem found, where there can be many (a rejected import, invalid rules).
+    var problems: [ErrorBody.Problem]? = nil
 
     var reason: String { message }
 
@@ -24,9 +26,15 @@ struct APIError: AbortError, Sendable {
 }
 
 struct ErrorBody: Content {
+    struct Problem: Content, Equatable {
+        /// The line of an imported file, where the problem has one.
+        let line: Int?
+        let message: String
+    }
     struct Detail: Content {
         let message: String
         let code: String
+        var problems: [Problem]? = nil
     }
     let error: Detail
 }

@@ -13,7 +13,7 @@ struct AppErrorMiddleware: AsyncMiddleware {
             }
             if request.url.path.hasPrefix("/api/") {
                 let response = Response(status: apiError.status)
-                try response.content.encode(ErrorBody(error: .init(message: apiError.message, code: apiError.code)))
+                try response.content.encode(ErrorBody(error: .init(message: apiError.message, code: apiError.code, problems: apiError.problems)))
                 return response
             }
             let page = ErrorPage(status: apiError.status, message: apiError.message)

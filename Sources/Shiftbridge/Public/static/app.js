@@ -8,7 +8,10 @@
       event.preventDefault();
       return;
     }
-    form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+    // After this tick, so the pressed button's name and value are still sent.
+    setTimeout(function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) { button.disabled = true; });
+    }, 0);
   });
   // Copy buttons: <button data-copy="text">.
   document.addEventListener("click", function (event) {
@@ -20,4 +23,61 @@
       setTimeout(function () { button.textContent = label; }, 1500);
     });
   });
+
+  function csrf() {
+    var field = document.querySelector("input[name=_csrf]");
+    return field ? field.value : "";
+  }
+  function text(tag, content) {
+    var node = document.createElement(tag);
+    node.textContent = content;
+    return node;
+  }
+
+  // Rules: a live preview of how many employees each rule takes, as the JSON is edited.
+  var rules = document.querySelector("textarea[data-preview]");
+  if (rules) {
+    var target = document.getElementById("rules-preview");
+    var timer;
+    rules.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        fetch(rules.dataset.preview, { method: "POST", credentials: "same-origin", body: rules.value,
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() } })
+          .then(function (response) { return response.json(); })
+          .then(function (body) {
+            target.replaceChildren();
+            if (body.error) {
+              target.appendChild(text("p", body.error.message)).className = "flash flash-error";
+              return;
+            }
+            var list = document.createElement("ul");
+            body.rules.forEach(function (rule) { list.appendChild(text("li", rule.name + ": " + rule.matches + " employee(s)")); });
+            target.appendChild(list);
+            var roles = Object.keys(body.roles).sort().map(function (role) { return role + " " + body.roles[role]; }).join(", ");
+            target.appendChild(text("p", "No rule matches " + body.unmatched + " employee(s). Roles: " + roles));
+          });
+      }, 300);
+    });
+  }
+
+  // A run being applied: progress and counts, live, until it stops; then the page reloads.
+  var live = document.querySelector("[data-live='1']");
+  if (live) {
+    var poll = setInterval(function () {
+      fetch("/api/v1/provisioning/runs/" + live.dataset.run + "?items=false", { credentials: "same-origin" })
+        .then(function (response) { return response.json(); })
+        .then(function (run) {
+          var bar = document.getElementById("run-progress");
+          bar.max = Math.max(run.progress.total, 1);
+          bar.value = run.progress.completed;
+          document.getElementById("run-progress-text").textContent = run.progress.completed + " of " + run.progress.total + " changes done";
+          document.querySelectorAll("[data-report]").forEach(function (node) { node.textContent = run.report[node.dataset.report]; });
+          if (run.status !== "running") {
+            clearInterval(poll);
+            window.location.reload();
+          }
+        });
+    }, 1000);
+  }
 })();

@@ -1,0 +1,86 @@
+import Fluent
+import SQLKit
+
+struct CreateProvisioning: AsyncMigration {
+    var name: String { "012_CreateProvisioning" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema(ProvisioningImport.schema)
+            .id()
+            .field("actor", .string, .required)
+            .field("rows", .int, .required)
+            .field("added", .int, .required)
+            .field("changed", .int, .required)
+            .field("unchanged", .int, .required)
+            .field("absent", .int, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema(EmployeeRecord.schema)
+            .id()
+            .field("employee_id", .string, .required)
+            .field("email", .string, .required)
+            .field("name", .string, .required)
+            .field("status", .string, .required)
+            .field("data", .string, .required)
+            .field("pagerduty_user_id", .string)
+            .field("was_terminated", .bool, .required)
+            .field("in_source", .bool, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "employee_id")
+            .create()
+        try await database.schema(EmployeeChange.schema)
+            .id()
+            .field("employee_id", .string, .required)
+            .field("import_id", .uuid, .required, .references(ProvisioningImport.schema, .id, onDelete: .cascade))
+            .field("status", .string, .required)
+            .field("data", .string, .required)
+            .field("recorded_at", .datetime, .required)
+            .create()
+        try await database.schema(ProvisioningDocument.schema)
+            .field("key", .string, .identifier(auto: false))
+            .field("json", .string, .required)
+            .field("updated_by", .string, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
+        try await database.schema(ProvisioningRun.schema)
+            .id()
+            .field("status", .string, .required)
+            .field("dry_run", .bool, .required)
+            .field("mode", .string, .required)
+            .field("created_by", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("finished_at", .datetime)
+            .field("error", .string)
+            .field("terminations_held", .bool, .required)
+            .field("from_email", .string)
+            .create()
+        try await database.schema(ProvisioningItem.schema)
+            .id()
+            .field("run_id", .uuid, .required, .references(ProvisioningRun.schema, .id, onDelete: .cascade))
+            .field("position", .int, .required)
+            .field("employee_id", .string, .required)
+            .field("email", .string, .required)
+            .field("name", .string, .required)
+            .field("action", .string, .required)
+            .field("stage", .string)
+            .field("state", .string, .required)
+            .field("reason", .string)
+            .field("plan", .string, .required)
+            .field("blockers", .string)
+            .field("pagerduty_user_id", .string)
+            .field("error", .string)
+            .field("updated_at", .datetime, .required)
+            .create()
+        if let sql = database as? any SQLDatabase {
+            try await sql.create(index: "employee_changes_employee").on(EmployeeChange.schema).column("employee_id").run()
+            try await sql.create(index: "provisioning_items_run_state").on(ProvisioningItem.schema).column("run_id").column("state").run()
+            try await sql.create(index: "provisioning_items_run_position").on(ProvisioningItem.schema).column("run_id").column("position").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        for schema in [ProvisioningItem.schema, ProvisioningRun.schema, ProvisioningDocument.schema, EmployeeChange.schema, EmployeeRecord.schema, ProvisioningImport.schema] {
+            try await database.schema(schema).delete()
+        }
+    }
+}

@@ -1,0 +1,350 @@
+import Fluent
+import Foundation
+import PagerDutyEmulator
+import PagerDutyKit
+@testable import Shiftbridge
+import Testing
+import Vapor
+import VaporTesting
+
+/// HR-driven provisioning end to end: the app's API, over loopback, against the emulator's
+/// demo account (teams Platform and Payments; open incidents and schedules that block).
+@Suite struct ProvisioningTests {
+    struct Fixture {
+        let app: Application
+        let emulator: EmulatorServer
+        let api: RotationsTests.API
+        let pd: PagerDutyClient
+
+        func importCSV(_ text: String) async throws -> (status: HTTPResponseStatus, json: [String: Any]) {
+            var headers: HTTPHeaders = ["Authorization": "Bearer \(api.token)"]
+            headers.contentType = HTTPMediaType(type: "text", subType: "csv")
+            let response = try await app.testing().sendRequest(.POST, "/api/v1/provisioning/imports", headers: headers, body: ByteBuffer(string: text))
+            return (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView))) as? [String: Any] ?? [:])
+        }
+
+        func put(_ path: String, _ json: [String: Any]) async throws -> (status: HTTPResponseStatus, json: [String: Any], text: String) {
+            var headers: HTTPHeaders = ["Authorization": "Bearer \(api.token)"]
+            headers.contentType = .json
+            let response = try await app.testing().sendRequest(.PUT, path, headers: headers, body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: json)))
+            let text = response.body.string
+            return (response.status, (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:], text)
+        }
+
+        /// Starts a run and waits until this process has stopped applying it.
+        func run(dryRun: Bool = false) async throws -> [String: Any] {
+            let started = try await api.call(.POST, "/api/v1/provisioning/runs", ["dry_run": dryRun])
+            #expect(started.status == .created, "\(started.text)")
+            let id = try #require(started.json["id"] as? String)
+            await app.provisioningWorker.wait(UUID(uuidString: id)!)
+            return try await api.call(.GET, "/api/v1/provisioning/runs/\(id)").json
+        }
+
+        func decide(_ run: [String: Any], _ verb: String, _ body: [String: Any]) async throws -> [String: Any] {
+            let id = run["id"] as! String
+            let answer = try await api.call(.POST, "/api/v1/provisioning/runs/\(id)/\(verb)", body)
+            #expect(answer.status == .ok, "\(answer.text)")
+            await app.provisioningWorker.wait(UUID(uuidString: id)!)
+            return try await api.call(.GET, "/api/v1/provisioning/runs/\(id)").json
+        }
+
+        func emulator(_ method: String, _ path: String, _ json: Any? = nil) async throws -> [String: Any] {
+            let reply = try await AsyncHTTPClientTransport().send(TransportRequest(
+                method: method, url: emulator.baseURL + path, headers: [("Content-Type", "application/json")],
+                body: try json.map { try JSONSerialization.data(withJSONObject: $0) }))
+            return (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:]
+        }
+
+        func pagerDutyUser(_ email: String) async throws -> PDUser? {
+            try await pd.users().collect().first { $0.email?.lowercased() == email }
+        }
+
+        func count(_ email: String) async throws -> Int {
+            try await pd.users().collect().filter { $0.email?.lowercased() == email }.count
+        }
+    }
+
+    static let header = "employee_id,email,first_name,last_name,status,start_date,termination_date,department,title,manager_email,location,time_zone"
+    /// Maya Nguyen and Alex Nguyen exist in the demo account: Maya holds an open incident.
+    static let staff = [
+        "E1,ann@corp.example,Ann,Lee,active,2026-01-05,,Platform,Engineer,,Berlin,Europe/Berlin",
+        "E2,ben@corp.example,Ben,Wu,active,2026-01-05,,Payments,Tech Lead,,London,Europe/London",
+        "E3,cat@corp.example,Cat,Ng,active,2026-01-05,,Platform,SRE,,Berlin,Europe/Berlin",
+        "E4,maya.nguyen@shiftbridge-demo.example,Maya,Nguyen,active,2020-01-01,,Payments,Engineer,,,",
+    ]
+
+    static var rules: [String: Any] { [
+        "default_role": "limited_user",
+        "rules": [
+            ["name": "Payments leads", "role": "admin", "teams": [["team": "Payments", "role": "manager"]],
+             "when": ["all": [["attribute": "department", "operator": "equals", "value": "payments"],
+                              ["any": [["attribute": "title", "operator": "contains", "value": "lead"], ["attribute": "title", "operator": "starts_with", "value": "head"]]]]]],
+            ["name": "Platform", "role": "user", "teams": [["team": "Platform", "role": "responder"]],
+             "when": ["attribute": "department", "operator": "in", "values": ["Platform", "SRE"]]],
+        ],
+    ] }
+
+    func withProvisioning(_ database: TestDatabase = .sqlite, mode: String = "autopilot", _ body: (Fixture) async throws -> Void) async throws {
+        let emulator = try await EmulatorServer.start(port: 0, seed: .demo)
+        do {
+            try await withTestApp(database) { app in
+                try await app.createAdmin()
+                let token = try await AdminAccounts.issueToken(email: "ops@example.com", name: "t", actor: "test", app: app)
+                let key = emulator.state.createAPIKey(readOnly: false)
+                try await app.pagerDuty.connect(apiKey: key, region: .us, baseURL: emulator.baseURL, actor: "test")
+                let fixture = Fixture(app: app, emulator: emulator, api: .init(app: app, token: token),
+                                      pd: PagerDutyClient(credential: .apiKey(emulator.state.createAPIKey(readOnly: true)), configuration: .init(baseURL: emulator.baseURL)))
+                #expect(try await fixture.put("/api/v1/provisioning/rules", Self.rules).status == .ok)
+                let settings = try await fixture.put("/api/v1/provisioning/settings", ["mode": mode, "protected_users": ["owner@shiftbridge-demo.example"],
+                                                                                        "termination_threshold_percent": 100, "termination_threshold_count": 100])
+                #expect(settings.status == .ok, "\(settings.text)")
+                try await body(fixture)
+            }
+        } catch {
+            await emulator.shutdown()
+            throw error
+        }
+        await emulator.shutdown()
+    }
+
+    @Test func aBadFileIsRejectedWholeAndImportsKeepHistory() async throws {
+        try await withProvisioning { f in
+            let bad = try await f.importCSV(Self.header + "\nE1,ann@corp.example,Ann,Lee,hired,2026-13-01,,Platform,Engineer,,,\nE1,ann@corp.example,Ann,Lee,active,,,,,,,\n")
+            #expect(bad.status == .unprocessableEntity)
+            let problems = ((bad.json["error"] as? [String: Any])?["problems"] as? [[String: Any]]) ?? []
+            #expect(problems.compactMap { $0["line"] as? Int } == [2, 2, 3, 3])
+            #expect(problems.contains { ($0["message"] as? String)?.contains("'hired' is not one of") == true })
+            #expect((try await f.api.call(.GET, "/api/v1/provisioning/employees").json["employees"] as? [Any])?.isEmpty == true)
+
+            let first = try await f.importCSV(([Self.header] + Self.staff).joined(separator: "\n"))
+            #expect(first.status == .created && first.json["added"] as? Int == 4)
+            var changed = Self.staff
+            changed[0] = changed[0].replacingOccurrences(of: "Engineer", with: "Senior Engineer")
+            let second = try await f.importCSV(([Self.header] + changed.dropLast()).joined(separator: "\n"))
+            #expect(second.json["changed"] as? Int == 1 && second.json["unchanged"] as? Int == 2 && second.json["absent"] as? Int == 1)
+            let history = try await f.api.call(.GET, "/api/v1/provisioning/employees/E1/history").json["history"] as? [[String: Any]] ?? []
+            #expect(history.count == 2)
+            #expect(((history.first?["data"] as? [String: Any])?["title"] as? String) == "Senior Engineer")
+            // The people directory is fed from the same employees.
+            let people = try await f.api.call(.GET, "/api/v1/people").json["people"] as? [[String: Any]] ?? []
+            #expect(people.contains { $0["email"] as? String == "ann@corp.example" })
+            // A JSON body is refused with what to send instead.
+            #expect(try await f.api.call(.POST, "/api/v1/provisioning/imports", ["x": 1]).status == .unsupportedMediaType)
+        }
+    }
+
+    @Test func invalidRulesAndSettingsAreRefusedWithMessages() async throws {
+        try await withProvisioning { f in
+            let rules = try await f.put("/api/v1/provisioning/rules", ["rules": [["name": "x", "role": "boss", "when": ["attribute": "title", "operator": "matches", "value": "("]]]])
+            #expect(rules.status == .unprocessableEntity)
+            #expect(rules.text.contains("role 'boss'") && rules.text.contains("not a valid regular expression"))
+            let unknown = try await f.put("/api/v1/provisioning/rules", ["rules": [["name": "x", "when": ["attribute": "title", "operator": "like", "value": "a"]]]])
+            #expect(unknown.status == .unprocessableEntity && unknown.text.contains("starts_with"))
+            let settings = try await f.put("/api/v1/provisioning/settings", ["mode": "supervised", "time_zone": "Moon/Base", "exclude_from_update": ["salary"]])
+            #expect(settings.status == .unprocessableEntity && settings.text.contains("Moon") && settings.text.contains("salary"), "\(settings.text)")
+            // Nothing of a refused document is kept.
+            #expect(try await f.api.call(.GET, "/api/v1/provisioning/settings").json["mode"] as? String == "autopilot")
+            // The live preview counts each rule's employees.
+            _ = try await f.importCSV(([Self.header] + Self.staff).joined(separator: "\n"))
+            let preview = try await f.api.call(.POST, "/api/v1/provisioning/rules/preview", Self.rules).json
+            #expect((preview["rules"] as? [[String: Any]])?.compactMap { $0["matches"] as? Int } == [1, 2])
+            #expect(preview["unmatched"] as? Int == 1 && (preview["roles"] as? [String: Int]) == ["admin": 1, "user": 2, "limited_user": 1])
+        }
+    }
+
+    @Test func supervisedRunsWaitForApprovalThenApplyAndReport() async throws {
+        try await withProvisioning(mode: "supervised") { f in
+            _ = try await f.importCSV(([Self.header] + Self.staff.prefix(3)).joined(separator: "\n"))
+            _ = try await f.emulator("POST", "/_emulator/stats/reset")
+            let dry = try await f.run(dryRun: true)
+            #expect(dry["status"] as? String == "planned")
+            #expect((dry["items"] as? [[String: Any]])?.compactMap { $0["action"] as? String } == ["create", "create", "create"])
+            let writes = (try await f.emulator("GET", "/_emulator/stats")["by_method"] as? [String: Int]) ?? [:]
+            #expect(writes["POST"] == nil && writes["PUT"] == nil && writes["DELETE"] == nil)
+
+            let run = try await f.run()
+            #expect(run["status"] as? String == "pending_approval")
+            #expect(try await f.pagerDutyUser("ann@corp.example") == nil)
+            let items = run["items"] as? [[String: Any]] ?? []
+            let cat = try #require(items.first { $0["email"] as? String == "cat@corp.example" }?["id"] as? String)
+            let afterReject = try await f.decide(run, "reject", ["item_ids": [cat]])
+            #expect((afterReject["report"] as? [String: Any])?["pending_approval"] as? Int == 2)
+            let done = try await f.decide(run, "approve", ["all": true])
+            #expect(done["status"] as? String == "completed")
+            let report = try #require(done["report"] as? [String: Any])
+            #expect(report["total"] as? Int == 3 && report["processed"] as? Int == 2 && report["failed"] as? Int == 0 && report["rejected"] as? Int == 1)
+            #expect((done["progress"] as? [String: Any])?["percent"] as? Int == 100)
+
+            let ben = try #require(try await f.pagerDutyUser("ben@corp.example"))
+            #expect(ben.role == "admin" && ben.name == "Ben Wu" && ben.jobTitle == "Tech Lead" && ben.timeZone == "Europe/London")
+            let payments = try #require(try await f.pd.teams().collect().first { $0.name == "Payments" })
+            #expect(try await f.pd.teamMembers(teamID: payments.id).collect().contains { $0.user.id == ben.id && $0.role == "manager" })
+            #expect(try await f.pagerDutyUser("cat@corp.example") == nil)
+            #expect(try await AuditEvent.query(on: f.app.db).filter(\.$action == "provisioning.create").count() == 2)
+        }
+    }
+
+    @Test func hireUpdateRoleTeamTerminateWithBlockersAndRehire() async throws {
+        try await withProvisioning { f in
+            _ = try await f.importCSV(([Self.header] + Self.staff).joined(separator: "\n"))
+            let first = try await f.run()
+            #expect(first["status"] as? String == "completed", "\(first)")
+            // Maya already existed in PagerDuty: matched by email, her role follows the default rule.
+            let actions = Dictionary(uniqueKeysWithValues: (first["items"] as? [[String: Any]] ?? []).map { ($0["email"] as! String, $0["action"] as! String) })
+            #expect(actions["ann@corp.example"] == "create" && actions["maya.nguyen@shiftbridge-demo.example"] == "update")
+            let oldCat = try #require(try await f.pagerDutyUser("cat@corp.example")?.id)
+
+            // Nothing changed: the run only reads.
+            _ = try await f.emulator("POST", "/_emulator/stats/reset")
+            let quiet = try await f.run()
+            #expect((quiet["report"] as? [String: Any])?["no_change"] as? Int == 4)
+            let methods = (try await f.emulator("GET", "/_emulator/stats")["by_method"] as? [String: Int]) ?? [:]
+            #expect(Set(methods.keys) == ["GET"])
+
+            // Ann's title changes; Ann moves to Payments as a lead (role and team change);
+            // Cat and Maya leave; Maya holds an open incident, so her deletion is blocked.
+            let changed = [
+                "E1,ann@corp.example,Ann,Lee,active,2026-01-05,,Payments,Head of Payments,,Berlin,Europe/Berlin",
+                "E2,ben@corp.example,Ben,Wu,active,2026-01-05,,Payments,Tech Lead,,London,Europe/London",
+                "E3,cat@corp.example,Cat,Ng,terminated,2026-01-05,2026-02-01,Platform,SRE,,Berlin,Europe/Berlin",
+                "E4,maya.nguyen@shiftbridge-demo.example,Maya,Nguyen,terminated,2020-01-01,2026-02-01,Payments,Engineer,,,",
+            ]
+            _ = try await f.importCSV(([Self.header] + changed).joined(separator: "\n"))
+            let second = try await f.run()
+            let items = Dictionary(uniqueKeysWithValues: (second["items"] as? [[String: Any]] ?? []).map { ($0["email"] as! String, $0) })
+            let ann = try #require(items["ann@corp.example"])
+            #expect(ann["action"] as? String == "update" && ann["state"] as? String == "done")
+            let annChanges = (ann["changes"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+            #expect(Set(annChanges) == ["job_title", "role"])
+            #expect((ann["teams"] as? [[String: Any]] ?? []).count == 2)  // joins Payments, leaves Platform
+            #expect(items["cat@corp.example"]?["state"] as? String == "done")
+            let maya = try #require(items["maya.nguyen@shiftbridge-demo.example"])
+            #expect(maya["state"] as? String == "blocked")
+            #expect((maya["blockers"] as? String)?.contains("open incident") == true)
+            #expect(try await f.pagerDutyUser("cat@corp.example") == nil)
+            #expect(try await f.pagerDutyUser("maya.nguyen@shiftbridge-demo.example") != nil)
+            let annUser = try #require(try await f.pagerDutyUser("ann@corp.example"))
+            #expect(annUser.role == "admin" && annUser.jobTitle == "Head of Payments")
+            #expect((second["report"] as? [String: Any])?["blocked"] as? Int == 1)
+            // No DELETE was sent for Maya: the blocker was found first.
+            #expect(try await AuditEvent.query(on: f.app.db).filter(\.$action == "provisioning.delete_failed").count() == 0)
+
+            // Cat is rehired: a new PagerDuty user, remembered against the employee.
+            var rehired = changed
+            rehired[2] = "E3,cat@corp.example,Cat,Ng,active,2026-03-01,,Platform,SRE,,Berlin,Europe/Berlin"
+            _ = try await f.importCSV(([Self.header] + rehired).joined(separator: "\n"))
+            let third = try await f.run()
+            let rehire = (third["items"] as? [[String: Any]] ?? []).first { $0["email"] as? String == "cat@corp.example" }
+            #expect(rehire?["action"] as? String == "rehire" && rehire?["stage"] as? String == "rehire" && rehire?["state"] as? String == "done")
+            let newCat = try #require(try await f.pagerDutyUser("cat@corp.example")?.id)
+            #expect(newCat != oldCat)
+            #expect(try await EmployeeRecord.query(on: f.app.db).filter(\.$employeeID == "E3").first()?.pagerDutyUserID == newCat)
+        }
+    }
+
+    @Test func tooManyTerminationsWaitForApprovalEvenOnAutopilot() async throws {
+        try await withProvisioning { f in
+            _ = try await f.put("/api/v1/provisioning/settings", ["termination_threshold_percent": 10, "termination_threshold_count": 25])
+            _ = try await f.importCSV(([Self.header] + Self.staff.prefix(3)).joined(separator: "\n"))
+            _ = try await f.run()
+            let leaving = Self.staff.prefix(3).map { $0.replacingOccurrences(of: ",active,", with: ",terminated,") }
+            _ = try await f.importCSV(([Self.header] + leaving).joined(separator: "\n"))
+            let run = try await f.run()
+            #expect(run["status"] as? String == "pending_approval" && run["terminations_held"] as? Bool == true)
+            #expect(try await f.pagerDutyUser("ann@corp.example") != nil)
+            let done = try await f.decide(run, "approve", ["all": true])
+            #expect((done["report"] as? [String: Any])?["deleted"] as? Int == 3)
+            #expect(try await f.pagerDutyUser("ann@corp.example") == nil)
+        }
+    }
+
+    @Test func applyingResumesAfterACrashWithoutDuplicates() async throws {
+        try await withProvisioning(mode: "supervised") { f in
+            _ = try await f.importCSV(([Self.header] + Self.staff.prefix(3)).joined(separator: "\n"))
+            let run = try await f.run()
+            let runID = UUID(uuidString: run["id"] as! String)!
+            // A crash mid-apply: Ann's item was marked applying and her create reached
+            // PagerDuty, but the process died before it saw the answer.
+            let items = try await ProvisioningItem.query(on: f.app.db).filter(\.$run.$id == runID).all()
+            for item in items {
+                item.state = item.email == "ann@corp.example" ? "applying" : "approved"
+                try await item.save(on: f.app.db)
+            }
+            let writer = PagerDutyClient(credential: .apiKey(f.emulator.state.createAPIKey(readOnly: false)),
+                                         configuration: .init(baseURL: f.emulator.baseURL, fromEmail: "owner@shiftbridge-demo.example"))
+            _ = try await writer.createUser(PDUserInput(name: "Ann Lee", email: "ann@corp.example"))
+            let stored = try #require(try await ProvisioningRun.find(runID, on: f.app.db))
+            stored.status = "running"
+            try await stored.save(on: f.app.db)
+            // On restart the resumer picks the run up.
+            await ProvisioningResumer.runOnce(f.app)
+            await f.app.provisioningWorker.wait(runID)
+            let done = try await f.api.call(.GET, "/api/v1/provisioning/runs/\(runID)").json
+            #expect(done["status"] as? String == "completed")
+            #expect((done["report"] as? [String: Any])?["processed"] as? Int == 3)
+            for email in ["ann@corp.example", "ben@corp.example", "cat@corp.example"] { #expect(try await f.count(email) == 1) }
+            #expect(try await EmployeeRecord.query(on: f.app.db).filter(\.$employeeID == "E1").first()?.pagerDutyUserID != nil)
+        }
+    }
+
+    @Test func faultsInPagerDutyConvergeWithoutDuplicatesOrWrongDeletions() async throws {
+        try await withProvisioning { f in
+            let employees = (1...30).map { "F\($0),f\($0)@corp.example,F,N\($0),active,,,Platform,Engineer,,,Etc/UTC" }
+            _ = try await f.importCSV(([Self.header] + employees).joined(separator: "\n"))
+            // A third of writes fail; half of those after taking effect (the answer is lost).
+            _ = try await f.emulator("POST", "/_emulator/faults", ["rate": 0.3, "kinds": ["500"], "paths": ["/users", "/teams"], "when": "after"])
+            var rounds = 0
+            var last: [String: Any] = [:]
+            repeat {
+                last = try await f.run()
+                rounds += 1
+            } while ((last["report"] as? [String: Any])?["no_change"] as? Int ?? 0) < 30 && rounds < 8
+            _ = try await f.emulator("DELETE", "/_emulator/faults")
+            #expect((last["report"] as? [String: Any])?["no_change"] as? Int == 30, "\(rounds) rounds: \(last["report"] ?? "")")
+            for index in 1...30 { #expect(try await f.count("f\(index)@corp.example") == 1) }
+            // The demo account's own users were never touched.
+            #expect(try await f.pd.users().collect().count == 60 + 30)
+        }
+    }
+
+    @Test func runsNeedAWritableConnection() async throws {
+        try await withProvisioning { f in
+            try await f.app.pagerDuty.connect(apiKey: f.emulator.state.createAPIKey(readOnly: true), region: .us, baseURL: f.emulator.baseURL, actor: "test")
+            let refused = try await f.api.call(.POST, "/api/v1/provisioning/runs", ["dry_run": false])
+            #expect(refused.status == .conflict && refused.text.contains("read-only"))
+            // A dry run only reads, so a read-only key is enough.
+            #expect(try await f.api.call(.POST, "/api/v1/provisioning/runs", ["dry_run": true]).status == .created)
+        }
+    }
+
+    @Test func theDashboardImportsPlansAndApproves() async throws {
+        try await withProvisioning(mode: "supervised") { f in
+            let browser = Browser(f.app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            let page = try await browser.request(.GET, "/provisioning")
+            #expect(page.status == .ok && page.body.string.contains("id=\"rules-json\"") && page.body.string.contains("Payments leads"))
+            let csrf = try browser.csrfToken(from: page)
+            // A multipart upload of a bad file lists its problems by line.
+            let boundary = "XBOUNDARY"
+            func multipart(_ csv: String) -> ByteBuffer {
+                ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n\(csrf)\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"hr.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n")
+            }
+            var headers: HTTPHeaders = ["Content-Type": "multipart/form-data; boundary=\(boundary)"]
+            headers.replaceOrAdd(name: .cookie, value: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+            let bad = try await f.app.testing().sendRequest(.POST, "/provisioning/import", headers: headers, body: multipart("employee_id,email\nE1,x\n"))
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("missing column(s)"))
+            let good = try await f.app.testing().sendRequest(.POST, "/provisioning/import", headers: headers,
+                                                             body: multipart(([Self.header] + Self.staff.prefix(2)).joined(separator: "\n")))
+            #expect(good.status == .seeOther || good.status == .found)
+            let planned = try await browser.request(.POST, "/provisioning/runs", form: ["_csrf": csrf, "dry_run": "0"])
+            let location = try #require(planned.headers.first(name: .location))
+            let runPage = try await browser.request(.GET, location)
+            #expect(runPage.body.string.contains("ann@corp.example") && runPage.body.string.contains("pending approval"))
+            let decided = try await browser.request(.POST, location + "/decide", form: ["_csrf": csrf, "decision": "approve_all"])
+            #expect(decided.status == .seeOther || decided.status == .found)
+            await f.app.provisioningWorker.wait(UUID(uuidString: String(location.split(separator: "/").last!))!)
+            let after = try await browser.request(.GET, location)
+            #expect(after.body.string.contains("data-report=\"processed\">2<"))
+        }
+    }
+}
