@@ -21,6 +21,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.secretBox = SecretBox(primary: try SecretKeyMaterial.primaryKey(config: config), previous: previousKeys)
     app.loginLimiter = LoginRateLimiter(limit: config.loginAttemptsPerMinute)
     app.changeFeed = ChangeFeed()
+    let dutyCache = app.dutyCache
+    app.databases.middleware.use(DutyCacheInvalidation<Rotation>(cache: dutyCache))
+    app.databases.middleware.use(DutyCacheInvalidation<RotationSync>(cache: dutyCache))
+    app.databases.middleware.use(DutyCacheInvalidation<RotationMember>(cache: dutyCache))
+    app.databases.middleware.use(DutyCacheInvalidation<Person>(cache: dutyCache))
     app.provisioningWorker = ProvisioningWorker()
     app.lifecycle.use(ProvisioningLifecycle())
     app.passwords.use(.bcrypt)
@@ -46,7 +51,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     if app.environment != .testing {
         // Tests drive these passes themselves, on their own clock.
         app.lifecycle.use(PeriodicJob(every: 60) { await TokenRefresher.runOnce($0) })
-        app.lifecycle.use(PeriodicJob(every: 1) { await RotationSyncScheduler.runOnce($0) })
+        app.lifecycle.use(RotationSyncScheduler.HandoffJob())
+        app.lifecycle.use(PeriodicJob(every: 1) { await RotationSyncScheduler.syncOnce($0) })
         app.lifecycle.use(PeriodicJob(every: 1) { await Webhooks.deliverDue($0) })
         app.lifecycle.use(PeriodicJob(every: 30) { await ProvisioningResumer.runOnce($0) })
     }

@@ -6,8 +6,13 @@ import Shiftbridge
 // Benchmarks, run in release mode against the emulator over loopback:
 //   swift run -c release shiftbridge-bench emulator [--seconds 10] [--connections 16]
 //   swift run -c release shiftbridge-bench rate-limit [--seconds 120]
+//   swift run -c release shiftbridge-bench provisioning [--employees 9999] [--hires 1000] [--fault-employees 300] [--fault-rate 0.1]
 //   swift run -c release shiftbridge-bench rotations [--rotations 1000] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10]
 // Figures go to standard output; BENCHMARKS.md records them with the command.
+
+// Figures appear as they are measured, also when the output goes to a file.
+
+setvbuf(unsafe_stdout(), nil, _IOLBF, 0)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, _ fallback: Double) -> Double {
@@ -102,7 +107,17 @@ case "rotations":
     options.loadSeconds = option("--seconds", options.loadSeconds)
     options.connections = Int(option("--connections", Double(options.connections)))
     try await RotationsBenchmark.run(options)
+case "provisioning":
+    var options = ProvisioningBenchmark.Options()
+    options.employees = Int(option("--employees", Double(options.employees)))
+    options.hires = Int(option("--hires", Double(options.hires)))
+    options.faultEmployees = Int(option("--fault-employees", Double(options.faultEmployees)))
+    options.faultRate = option("--fault-rate", options.faultRate)
+    try await ProvisioningBenchmark.run(options)
 default:
-    print("usage: shiftbridge-bench emulator [--seconds 10] [--connections 16] | rate-limit [--seconds 120] | rotations [--rotations 1000] [--users 9999] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10] [--connections 16]")
+    print("usage: shiftbridge-bench emulator [--seconds 10] [--connections 16] | rate-limit [--seconds 120] | rotations [--rotations 1000] [--users 9999] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10] [--connections 16] | provisioning [--employees 9999] [--hires 1000] [--fault-employees 300] [--fault-rate 0.1]")
     exit(2)
 }
+
+/// C's `stdout`, which Swift 6 will not read from a global without a hop.
+func unsafe_stdout() -> UnsafeMutablePointer<FILE>? { fdopen(1, "w") }

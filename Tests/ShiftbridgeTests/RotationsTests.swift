@@ -100,9 +100,15 @@ import VaporTesting
             #expect((set.json["schedule"] as? [String: Any])?["next_handoff"] as? String == "2026-01-05T09:00:00Z")
             #expect(try await onDuty(api, "DAY") == ["ann@example.com"])
             clock.advance(hours: 1.5)  // 09:30Z: past the 10:00 Berlin handoff
+            // Reads report the handoff at once; the scheduler's pass records and announces it.
             #expect(try await onDuty(api, "DAY") == ["ben@example.com"])
+            #expect(try await AuditEvent.query(on: api.app.db).filter(\.$action == "rotation.handoff").count() == 0)
+            try await RotationSyncScheduler.applyDueHandoffs(api.app, now: api.app.now())
+            #expect(try await AuditEvent.query(on: api.app.db).filter(\.$action == "rotation.handoff").count() == 1)
             clock.advance(hours: 48)  // two more handoffs
             #expect(try await onDuty(api, "DAY") == ["ann@example.com"])
+            try await RotationSyncScheduler.applyDueHandoffs(api.app, now: api.app.now())
+            try await RotationSyncScheduler.applyDueHandoffs(api.app, now: api.app.now())  // nothing left: no second record
             #expect(try await AuditEvent.query(on: api.app.db).filter(\.$action == "rotation.handoff").count() == 2)
 
             let shifts = try await api.call(.GET, "/api/v1/rotations/DAY/shifts?days=3").json["shifts"] as? [[String: Any]] ?? []

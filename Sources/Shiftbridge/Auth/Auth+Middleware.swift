@@ -11,14 +11,22 @@ struct TokenAuthentication: Authenticatable {
 struct BearerTokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
         guard bearer.token.hasPrefix(APIToken.prefix) else { return }
+        let digest = APIToken.digest(bearer.token)
+        // A token checked in the last few seconds is not looked up again.
+        if let known = request.application.tokenCache.get(digest) {
+            request.auth.login(known.user)
+            request.auth.login(TokenAuthentication(tokenID: known.tokenID))
+            return
+        }
         guard let token = try await APIToken.query(on: request.db)
-            .filter(\.$tokenHash == APIToken.digest(bearer.token))
+            .filter(\.$tokenHash == digest)
             .with(\.$user)
             .first(),
             let tokenID = token.id
         else { return }
         request.auth.login(token.user)
         request.auth.login(TokenAuthentication(tokenID: tokenID))
+        request.application.tokenCache.set(digest, AuthenticatedToken(user: token.user, tokenID: tokenID))
         // Record use at most once a minute per token, to keep reads cheap.
         let now = Date()
         if token.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {

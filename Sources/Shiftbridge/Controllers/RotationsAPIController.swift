@@ -126,8 +126,17 @@ struct RotationsAPIController {
         let problem: String?
     }
 
+    /// The hottest read: a public rotation's answer is computed from what was read in the
+    /// last five seconds. This instance's writes clear it at once; another instance's show
+    /// within five seconds; handoffs show at once, computed for the instant of the read.
     func onDuty(req: Request) async throws -> OnDuty {
-        Self.onDuty(try await req.application.rotations.duty(try await find(req)))
+        let key = (req.parameters.get("rotation") ?? "").uppercased()
+        let cache = req.application.dutyCache
+        if let reader = cache.get(key) { return Self.onDuty(reader(req.application.now())) }
+        let rotation = try await find(req)
+        let reader = try await req.application.rotations.dutyReader(rotation)
+        if rotation.isPublic { cache.set(key, reader) }
+        return Self.onDuty(reader(req.application.now()))
     }
 
     static func onDuty(_ duty: Rotations.Duty) -> OnDuty {

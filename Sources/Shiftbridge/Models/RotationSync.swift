@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// What the last sync of a PagerDuty-bound rotation found, and how fresh it is. The held
 /// timeline lets handoffs happen on time between syncs, without asking PagerDuty.
@@ -32,6 +33,35 @@ final class RotationSync: Model, @unchecked Sendable {
 
     var entries: [HeldEntry] {
         (try? JSONDecoder().decode([HeldEntry].self, from: Data(timeline.utf8))) ?? []
+    }
+
+    /// Sets who is on duty, and until when, for many rotations in a few statements.
+    static func setDuty(_ updates: [(id: UUID, onDuty: String, until: Date?)], on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else {
+            for update in updates {
+                try await RotationSync.query(on: db).filter(\.$id == update.id).set(\.$onDuty, to: update.onDuty).set(\.$onDutyUntil, to: update.until).update()
+            }
+            return
+        }
+        for start in stride(from: 0, to: updates.count, by: 200) {
+            let chunk = updates[start..<min(start + 200, updates.count)]
+            var onDuty = SQLQueryString("CASE id")
+            var until = SQLQueryString("CASE id")
+            for update in chunk {
+                onDuty.appendInterpolation(unsafeRaw: " WHEN ")
+                onDuty.appendInterpolation(bind: update.id)
+                onDuty.appendInterpolation(unsafeRaw: " THEN ")
+                onDuty.appendInterpolation(bind: update.onDuty)
+                until.appendInterpolation(unsafeRaw: " WHEN ")
+                until.appendInterpolation(bind: update.id)
+                until.appendInterpolation(unsafeRaw: " THEN ")
+                until.appendInterpolation(bind: update.until)
+            }
+            onDuty.appendInterpolation(unsafeRaw: " END")
+            until.appendInterpolation(unsafeRaw: " END")
+            try await sql.update(schema).set(SQLIdentifier("on_duty"), to: onDuty).set(SQLIdentifier("on_duty_until"), to: until)
+                .where(SQLIdentifier("id"), .in, chunk.map(\.id)).run()
+        }
     }
 
     /// Who the held timeline has on duty at `now` (each PagerDuty user once), and until when.

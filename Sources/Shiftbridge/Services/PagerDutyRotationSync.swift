@@ -178,22 +178,26 @@ struct PagerDutyRotationSync {
     }
 
     /// Between syncs: moves each due rotation's on-duty set along its held timeline, all in
-    /// one transaction, with an audit event and webhooks where the set changed.
+    /// one transaction, with an audit event and webhooks where the set changed. Written in
+    /// batches: a thousand rotations handing over at once take one pass of a few statements.
     func applyHandoffs(_ states: [RotationSync], now: Date) async throws {
         try await db.transaction { db in
+            let hooks = try await Webhook.query(on: db).all()
+            var updates: [(id: UUID, onDuty: String, until: Date?)] = []
+            var events: [AuditEvent] = []
             for state in states {
                 let duty = state.duty(at: now)
                 let onDuty = duty.onDuty.map { $0.email ?? "pagerduty:\($0.pagerDutyUserID)" }.joined(separator: ",")
-                let before = state.onDuty
-                state.onDuty = onDuty
-                state.onDutyUntil = duty.until
-                try await state.save(on: db)
-                guard before != onDuty else { continue }
+                updates.append((try state.requireID(), onDuty, duty.until))
+                guard state.onDuty != onDuty else { continue }
                 let rotation = state.rotation
-                try await AuditEvent.record(on: db, actor: "pagerduty", action: "rotation.handoff", target: "rotation:\(rotation.code)",
-                                            before: before.isEmpty ? nil : before, after: onDuty.isEmpty ? "nobody" : onDuty)
-                try await Webhooks.dutyChanged(rotation, previous: Self.split(before), now: Self.split(onDuty), until: duty.until, at: now, on: db)
+                events.append(AuditEvent(actor: "pagerduty", action: "rotation.handoff", target: "rotation:\(rotation.code)",
+                                         before: state.onDuty.isEmpty ? nil : state.onDuty, after: onDuty.isEmpty ? "nobody" : onDuty))
+                try await Webhooks.dutyChanged(rotation, previous: Self.split(state.onDuty), now: Self.split(onDuty), until: duty.until, at: now, on: db, allHooks: hooks)
             }
+            try await RotationSync.setDuty(updates, on: db)
+            app.dutyCache.removeAll()
+            for start in stride(from: 0, to: events.count, by: 500) { try await Array(events[start..<min(start + 500, events.count)]).create(on: db) }
         }
     }
 

@@ -4,8 +4,8 @@ import PagerDutyKit
 import ShiftbridgeCore
 import Vapor
 
-/// Runs rotations under the app's lifecycle, once a second:
-/// - Handoffs that came due are applied, from the held PagerDuty timeline or from the
+/// Runs rotations under the app's lifecycle:
+/// - Handoffs that came due are applied at their boundary, from the held PagerDuty timeline or from the
 ///   rotation's own schedule, without calling PagerDuty. One instance does this at a time
 ///   (a database lease), so a handoff is recorded and announced once.
 /// - Changes in PagerDuty are followed through its audit records: one read a minute names
@@ -23,31 +23,75 @@ enum RotationSyncScheduler {
     /// Schedules `/oncalls` cannot see (on no escalation policy) are re-read this often instead.
     static let unobservableInterval: TimeInterval = 600
 
-    /// One pass. Returns how many rotations were read from PagerDuty.
+    /// One pass of both: due handoffs, then due syncs. Returns how many rotations were read
+    /// from PagerDuty. (The server runs them as two loops: `HandoffJob` and `syncOnce`.)
     @discardableResult
     static func runOnce(_ app: Application) async -> Int {
         do {
-            let now = app.now()
-            try await applyDueHandoffs(app, now: now)
-            return try await syncDue(app, now: now)
+            try await applyDueHandoffs(app, now: app.now())
         } catch {
-            app.logger.warning("rotation pass failed", metadata: ["error": "\(String(describing: error).prefix(200))"])
+            app.logger.warning("handoff pass failed", metadata: ["error": "\(String(describing: error).prefix(200))"])
+        }
+        return await syncOnce(app)
+    }
+
+    @discardableResult
+    static func syncOnce(_ app: Application) async -> Int {
+        do {
+            return try await syncDue(app, now: app.now())
+        } catch {
+            app.logger.warning("rotation sync pass failed", metadata: ["error": "\(String(describing: error).prefix(200))"])
             return 0
         }
     }
 
-    /// Applies every handoff due by `now`, PagerDuty-bound or self-turning.
-    static func applyDueHandoffs(_ app: Application, now: Date) async throws {
-        guard try await Leases.acquire("rotation-handoffs", ttl: 10, on: app.db, now: now) else { return }
+    /// Applies every handoff due by `now`, PagerDuty-bound or self-turning. Returns when the
+    /// next one is due, so the caller can wake for it.
+    @discardableResult
+    static func applyDueHandoffs(_ app: Application, now: Date) async throws -> Date? {
+        guard try await Leases.acquire("rotation-handoffs", ttl: 10, on: app.db, now: now) else { return nil }
         let due = try await RotationSync.query(on: app.db).filter(\.$onDutyUntil <= now).with(\.$rotation).all()
             .filter { $0.rotation.enabled && $0.rotation.scheduleType == .pagerduty }
         if !due.isEmpty { try await app.pagerDutySync.applyHandoffs(due, now: now) }
+        var next = try await RotationSync.query(on: app.db).filter(\.$onDutyUntil > now).sort(\.$onDutyUntil).first()?.onDutyUntil
         let turning = try await Rotation.query(on: app.db).filter(\.$scheduleType ~~ [.daily, .weekly, .weekdays]).filter(\.$enabled == true).all()
         for rotation in turning {
-            guard let cadence = Rotations.cadence(rotation),
-                  let next = Handoffs.next(after: rotation.positionAt, cadence: cadence, timeZone: TimeZone(identifier: rotation.timeZone) ?? .gmt),
-                  next <= now else { continue }
-            _ = try await app.rotations.settle(rotation)
+            guard let cadence = Rotations.cadence(rotation) else { continue }
+            let zone = TimeZone(identifier: rotation.timeZone) ?? .gmt
+            guard let handoff = Handoffs.next(after: rotation.positionAt, cadence: cadence, timeZone: zone) else { continue }
+            if handoff <= now {
+                _ = try await app.rotations.settle(rotation)
+                if let following = Handoffs.next(after: now, cadence: cadence, timeZone: zone) { next = min(next ?? following, following) }
+            } else {
+                next = min(next ?? handoff, handoff)
+            }
+        }
+        return next
+    }
+
+    /// The handoff loop: a pass, then sleep until the next handoff is due (at most a second),
+    /// so a handoff lands within milliseconds of its boundary, not up to a second late.
+    struct HandoffJob: LifecycleHandler {
+        private let task = TaskBox()
+
+        func didBootAsync(_ application: Application) async throws {
+            task.start {
+                while !Task.isCancelled {
+                    var wait: TimeInterval = 1
+                    do {
+                        if let next = try await RotationSyncScheduler.applyDueHandoffs(application, now: application.now()) {
+                            wait = min(1, max(0.01, next.timeIntervalSince(application.now()) + 0.005))
+                        }
+                    } catch {
+                        application.logger.warning("handoff pass failed", metadata: ["error": "\(String(describing: error).prefix(200))"])
+                    }
+                    try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000))
+                }
+            }
+        }
+
+        func shutdownAsync(_ application: Application) async {
+            await task.cancel()
         }
     }
 

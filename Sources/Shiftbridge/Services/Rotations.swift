@@ -163,8 +163,8 @@ struct Rotations {
     // MARK: Duty
 
     /// Who is on duty, however the rotation turns, and how trustworthy that is.
-    struct Duty {
-        struct Person { let email: String?; let name: String; let linked: Bool }
+    struct Duty: Sendable {
+        struct Person: Sendable { let email: String?; let name: String; let linked: Bool }
         let people: [Person]
         let until: Date?
         let source: String
@@ -175,28 +175,52 @@ struct Rotations {
         var stale: Bool { staleSince != nil }
     }
 
+    /// Who is on duty at any instant, from what was read once: reads are pure, the scheduler
+    /// applies and announces handoffs.
+    typealias DutyReader = @Sendable (Date) -> Duty
+
     func duty(_ rotation: Rotation) async throws -> Duty {
+        try await dutyReader(rotation)(app.now())
+    }
+
+    func dutyReader(_ rotation: Rotation) async throws -> DutyReader {
         if rotation.scheduleType == .pagerduty {
-            // Read-only: the scheduler applies and announces handoffs; a read only reports them.
             let state = try await app.pagerDutySync.state(rotation)
-            let held = state?.duty(at: app.now())
-            let current = held?.onDuty ?? []
-            // Only the people on duty, not the whole directory: this answers on every on-duty read.
-            let people = try await Person.query(on: db).filter(\.$email ~~ current.compactMap(\.email)).all()
-            let byEmail = Dictionary(people.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
-            return Duty(people: current.map { entry in
-                            let person = entry.email.flatMap { byEmail[$0] }
-                            return .init(email: entry.email, name: person?.name ?? entry.name ?? entry.email ?? entry.pagerDutyUserID, linked: person.map { !$0.isUnlinked } ?? false)
-                        },
-                        until: held?.until, source: "pagerduty", syncedAt: state?.syncedAt, staleSince: state?.staleSince,
-                        sourceMissing: state?.sourceMissing ?? false, lastError: state?.lastError)
+            let entries = state?.entries ?? []
+            let emails = Array(Set(entries.compactMap(\.email)))
+            // Only the people the timeline names, not the whole directory.
+            let people = try await Person.query(on: db).filter(\.$email ~~ emails).all()
+            let known = Dictionary(people.map { ($0.email, (name: $0.name, linked: !$0.isUnlinked)) }, uniquingKeysWith: { first, _ in first })
+            let syncedAt = state?.syncedAt, staleSince = state?.staleSince, missing = state?.sourceMissing ?? false, lastError = state?.lastError
+            return { now in
+                var seen = Set<String>()
+                let current = entries.filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }.filter { seen.insert($0.pagerDutyUserID).inserted }
+                let next = (current.compactMap(\.end) + entries.map(\.start).filter { $0 > now }).min()
+                return Duty(people: current.map { entry in
+                                let person = entry.email.flatMap { known[$0] }
+                                return .init(email: entry.email, name: person?.name ?? entry.name ?? entry.email ?? entry.pagerDutyUserID, linked: person?.linked ?? false)
+                            },
+                            until: next, source: "pagerduty", syncedAt: syncedAt, staleSince: staleSince, sourceMissing: missing, lastError: lastError)
+            }
         }
-        let state = try await settle(rotation)
         let members = try await memberPeople(try rotation.requireID(), on: db)
-        let byEmail = Dictionary(members.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
-        return Duty(people: state.onDuty.compactMap { byEmail[$0] }.map { .init(email: $0.email, name: $0.name, linked: !$0.isUnlinked) },
-                    until: nextHandoff(rotation), source: rotation.scheduleType == .manual ? "manual" : "schedule",
-                    syncedAt: nil, staleSince: nil, sourceMissing: false, lastError: nil)
+        let byEmail = Dictionary(members.map { ($0.email, (name: $0.name, linked: !$0.isUnlinked)) }, uniquingKeysWith: { first, _ in first })
+        let emails = members.map(\.email)
+        let saved = RotationState(members: emails, dutySize: rotation.dutySize, position: rotation.position)
+        let cadence = rotation.enabled ? Self.cadence(rotation) : nil
+        let zone = TimeZone(identifier: rotation.timeZone) ?? .gmt
+        let positionAt = rotation.positionAt
+        let source = rotation.scheduleType == .manual ? "manual" : "schedule"
+        return { now in
+            var state = saved
+            if let cadence {
+                let due = Handoffs.between(positionAt, now, cadence: cadence, timeZone: zone)
+                if !due.isEmpty { state = saved.rotated(times: due.count) }
+            }
+            return Duty(people: state.onDuty.compactMap { email in byEmail[email].map { .init(email: email, name: $0.name, linked: $0.linked) } },
+                        until: cadence.flatMap { Handoffs.next(after: now, cadence: $0, timeZone: zone) }, source: source,
+                        syncedAt: nil, staleSince: nil, sourceMissing: false, lastError: nil)
+        }
     }
 
     /// Upcoming shifts: PagerDuty's held timeline, or the projection of our own schedule.

@@ -24,9 +24,15 @@ enum Webhooks {
     }
 
     /// Records a duty change for every webhook that wants it. Call inside the change's transaction.
-    static func dutyChanged(_ rotation: Shiftbridge.Rotation, previous: [String], now onDuty: [String], until: Date?, at: Date, on db: any Database) async throws {
+    /// `allHooks`: every webhook, already read (a batch of handoffs reads them once).
+    static func dutyChanged(_ rotation: Shiftbridge.Rotation, previous: [String], now onDuty: [String], until: Date?, at: Date, on db: any Database,
+                            allHooks: [Webhook]? = nil) async throws {
         guard previous != onDuty, let rotationID = rotation.id else { return }
-        let hooks = try await Webhook.query(on: db).group(.or) { $0.filter(\.$rotation.$id == nil).filter(\.$rotation.$id == rotationID) }.all()
+        let hooks = if let allHooks {
+            allHooks.filter { $0.$rotation.id == nil || $0.$rotation.id == rotationID }
+        } else {
+            try await Webhook.query(on: db).group(.or) { $0.filter(\.$rotation.$id == nil).filter(\.$rotation.$id == rotationID) }.all()
+        }
         guard !hooks.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601

@@ -1,0 +1,155 @@
+import Fluent
+import Foundation
+import PagerDutyEmulator
+import PagerDutyKit
+import ShiftbridgeCore
+import Vapor
+
+/// `shiftbridge-bench provisioning`: HR provisioning at scale against the emulator over
+/// loopback (release build; see BENCHMARKS.md).
+///
+/// 1. 10,000 employees, 10,000 PagerDuty users that already match them: time and peak
+///    memory to import the CSV and to plan a run (which reads every user), and the requests
+///    such a no-change run makes.
+/// 2. 1,000 hires applied on autopilot: creates per minute against PagerDuty's 960/minute.
+/// 3. 10% of PagerDuty calls failing: runs repeat until nothing is left to do; then every
+///    employee is checked in PagerDuty (exists once with the right fields, or is gone).
+public enum ProvisioningBenchmark {
+    public struct Options: Sendable {
+        public var employees = 9999  // with the account owner: 10,000 PagerDuty users
+        public var hires = 1000
+        public var faultEmployees = 300
+        public var faultRate = 0.1
+        public init() {}
+    }
+
+    public static func run(_ options: Options) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiftbridge-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var environment = ["SHIFTBRIDGE_DATA_DIR": directory]
+        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"] { environment["DATABASE_URL"] = url }
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .error
+        let emulator = try await EmulatorServer.start(port: 0, seed: .empty, logLevel: .error)
+        do {
+            try await configure(app, config: AppConfig.load(environment: environment))
+            try await measure(app, emulator: emulator, options: options)
+        } catch {
+            await emulator.shutdown()
+            try? await app.asyncShutdown()
+            throw error
+        }
+        await emulator.shutdown()
+        try await app.asyncShutdown()
+    }
+
+    static let header = "employee_id,email,first_name,last_name,status,start_date,termination_date,department,title,manager_email,location,time_zone"
+
+    static func row(_ index: Int, status: String = "active", title: String = "", email: String? = nil) -> String {
+        "E\(index),\(email ?? "person\(index)@scale.example"),Person,\(index),\(status),,,Engineering,\(title),,,Etc/UTC"
+    }
+
+    private static func measure(_ app: Application, emulator: EmulatorServer, options: Options) async throws {
+        let http = AsyncHTTPClientTransport()
+        func control(_ method: String, _ path: String, _ json: [String: Any]? = nil) async throws -> [String: Any] {
+            let reply = try await http.send(TransportRequest(method: method, url: emulator.baseURL + path, headers: [("Content-Type", "application/json")],
+                                                             body: try json.map { try JSONSerialization.data(withJSONObject: $0) }))
+            return (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:]
+        }
+        // PagerDuty users named as the employees will be: nothing for a run to change.
+        _ = emulator.state.addScale(users: options.employees, schedules: 0, handoff: Date())
+        let key = emulator.state.createAPIKey(readOnly: false)
+        _ = try await app.pagerDuty.connect(apiKey: key, region: .us, baseURL: emulator.baseURL, actor: "benchmark")
+        let service = app.provisioning
+        _ = try await service.saveSettings(Data(#"{"mode":"autopilot","termination_threshold_percent":100,"termination_threshold_count":100000}"#.utf8), actor: "benchmark")
+
+        // 1. Import and plan 10,000 employees.
+        let csv = ([header] + (0..<options.employees).map { row($0) }).joined(separator: "\n")
+        let baseline = peakMemoryMB()
+        var started = Date()
+        let summary = try await service.importCSV(csv, actor: "benchmark")
+        let importSeconds = Date().timeIntervalSince(started)
+        _ = try await control("POST", "/_emulator/stats/reset")
+        started = Date()
+        let plan = try await service.startRun(dryRun: false, actor: "benchmark")
+        let planSeconds = Date().timeIntervalSince(started)
+        let peak = peakMemoryMB()
+        let (report, _) = try await service.report(try plan.requireID())
+        let stats = try await control("GET", "/_emulator/stats")
+        let methods = stats["by_method"] as? [String: Int] ?? [:]
+        let paths = stats["by_path"] as? [String: Int] ?? [:]
+        print(String(format: "import: %d employees (%d added) in %.2f s; plan of a run (reads every PagerDuty user, then plans): %.2f s; import + plan %.2f s",
+                     summary.rows, summary.added, importSeconds, planSeconds, importSeconds + planSeconds))
+        print(String(format: "memory: peak resident %.0f MB before, %.0f MB after import and plan (+%.0f MB; the process also holds the emulator's 10,000 users)",
+                     baseline, peak, peak - baseline))
+        print("no-change run: \(report.total) employees, \(report.no_change) no change, status \(plan.status); PagerDuty requests: \(stats["total"] as? Int ?? 0) "
+              + "(\(methods.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))): "
+              + paths.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+
+        // 2. 1,000 hires on autopilot.
+        let hires = (options.employees..<(options.employees + options.hires)).map { row($0, email: "hire\($0)@scale.example") }
+        _ = try await service.importCSV(([header] + (0..<options.employees).map { row($0) } + hires).joined(separator: "\n"), actor: "benchmark")
+        _ = try await control("POST", "/_emulator/stats/reset")
+        let hireRun = try await service.startRun(dryRun: false, actor: "benchmark")
+        let applyStarted = Date()
+        await app.provisioningWorker.wait(try hireRun.requireID())
+        let applySeconds = Date().timeIntervalSince(applyStarted)
+        let (hireReport, _) = try await service.report(try hireRun.requireID())
+        let hireStats = try await control("GET", "/_emulator/stats")
+        let byStatus = hireStats["by_status"] as? [String: Int] ?? [:]
+        let perMinute = Double(hireReport.created) / applySeconds * 60
+        print(String(format: "1,000 hires: %d created, %d failed in %.1f s = %.0f creates/min (%.1f%% of 960/min); 429 answers: %d; POST /users sent: %d",
+                     hireReport.created, hireReport.failed, applySeconds, perMinute, perMinute / 960 * 100, byStatus["429"] ?? 0,
+                     (hireStats["by_method"] as? [String: Int])?["POST"] ?? 0))
+
+        // 3. Faults: hires, changes and terminations while 10% of calls fail.
+        let base = options.employees + options.hires
+        let count = options.faultEmployees
+        var rows = (0..<options.employees).map { row($0) }
+        for index in 0..<count {
+            switch index % 3 {
+            case 0: rows.append(row(base + index, email: "fault\(base + index)@scale.example"))  // hire
+            case 1: rows[index] = row(index, title: "Staff Engineer")  // update
+            default: rows[index] = row(index, status: "terminated")  // terminate
+            }
+        }
+        rows += hires
+        _ = try await service.importCSV(([header] + rows).joined(separator: "\n"), actor: "benchmark")
+        _ = try await control("POST", "/_emulator/faults", ["rate": options.faultRate, "kinds": ["500"], "paths": ["/users"], "when": "after"])
+        var rounds = 0
+        var remaining = Int.max
+        started = Date()
+        while remaining > 0 && rounds < 10 {
+            let run = try await service.startRun(dryRun: false, actor: "benchmark")
+            await app.provisioningWorker.wait(try run.requireID())
+            rounds += 1
+            let (result, _) = try await service.report(try run.requireID())
+            remaining = result.total - result.no_change - result.skipped
+            print("  fault round \(rounds): processed \(result.processed), failed \(result.failed), blocked \(result.blocked)")
+        }
+        _ = try await control("DELETE", "/_emulator/faults")
+        let users = try await PagerDutyClient(credential: .apiKey(key), configuration: .init(baseURL: emulator.baseURL)).users().collect()
+        var byEmail: [String: [PDUser]] = [:]
+        for user in users { byEmail[(user.email ?? "").lowercased(), default: []].append(user) }
+        var wrong = 0
+        for index in 0..<count {
+            switch index % 3 {
+            case 0: if byEmail["fault\(base + index)@scale.example"]?.count != 1 { wrong += 1 }
+            case 1: if byEmail["person\(index)@scale.example"]?.first?.jobTitle != "Staff Engineer" || byEmail["person\(index)@scale.example"]?.count != 1 { wrong += 1 }
+            default: if byEmail["person\(index)@scale.example"] != nil { wrong += 1 }
+            }
+        }
+        let duplicates = byEmail.values.filter { $0.count > 1 }.count
+        let untouchedMissing = (count..<options.employees).filter { byEmail["person\($0)@scale.example"]?.count != 1 }.count
+        print(String(format: "faults (%.0f%% of /users calls answer 500 after taking effect: the answer is lost): converged in %d run(s), %.0f s; employees in the wrong state: %d of %d; duplicate users: %d; users deleted or lost that should stay: %d",
+                     options.faultRate * 100, rounds, Date().timeIntervalSince(started), wrong, count, duplicates, untouchedMissing))
+    }
+
+    /// The process's peak resident memory so far (Linux `VmHWM`), in MB.
+    static func peakMemoryMB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes / 1024
+    }
+}
