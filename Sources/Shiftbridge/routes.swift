@@ -22,7 +22,8 @@ func routes(_ app: Application) throws {
     ProvisioningController().boot(pages: pages)
 
     let api = app.grouped("api", "v1")
-        .grouped(app.sessions.middleware, User.sessionAuthenticator(), BearerTokenAuthenticator())
+        .grouped(CookieSessionsOnly(cookieName: app.sessions.configuration.cookieName, middleware: [app.sessions.middleware, User.sessionAuthenticator()]),
+                 BearerTokenAuthenticator())
         .grouped(RequireUserAPIMiddleware(), CSRFMiddleware())
     AccountAPIController().boot(api: api)
     IntegrationsAPIController().boot(api: api)

@@ -40,6 +40,23 @@ import VaporTesting
         }
     }
 
+    @Test func tokenCallsNeitherCreateNorSetASession() async throws {
+        try await withTestApp { app in
+            try await app.createAdmin()
+            let token = try await AdminAccounts.issueToken(email: "ops@example.com", name: "t", actor: "test", app: app)
+            for _ in 0..<3 {
+                let response = try await app.testing().sendRequest(.GET, "/api/v1/me", headers: ["Authorization": "Bearer \(token)"])
+                #expect(response.status == .ok)
+                #expect(response.headers[.setCookie].isEmpty)
+            }
+            #expect(try await SessionRecord.query(on: app.db).count() == 0)
+            // A browser's session still reaches the API.
+            let browser = Browser(app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            #expect(try await browser.request(.GET, "/api/v1/me").status == .ok)
+        }
+    }
+
     @Test func signInSetsAHardenedSessionCookieAndSignOutEndsIt() async throws {
         try await withTestApp { app in
             try await app.createAdmin()

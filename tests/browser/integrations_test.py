@@ -3,8 +3,9 @@
 
 Starts the app and the PagerDuty emulator on loopback, then, as an admin would: signs in,
 connects PagerDuty with an API key, sees its last four characters, edits the key,
-disconnects after confirming, connects with OAuth through the emulator's consent page, and
-binds a new rotation to a PagerDuty schedule after searching and previewing it.
+disconnects after confirming, connects with OAuth through the emulator's consent page,
+binds a new rotation to a PagerDuty schedule after searching and previewing it, and runs
+HR provisioning: upload, rules with a live preview, plan, approve, applied report.
 
 usage: integrations_test.py PATH_TO_shiftbridge_BINARY
 """
@@ -172,6 +173,56 @@ try:
     assert driver.find_elements(By.CSS_SELECTOR, "#on-duty li"), "nobody on duty"
     passed("created a rotation and bound it to a PagerDuty schedule after a preview")
     driver.save_screenshot(os.path.join(SHOTS, "rotation-follows-pagerduty.png"))
+
+    # HR provisioning needs write access: reconnect with the full-access key.
+    driver.get(APP + "/settings/integrations")
+    driver.find_element(By.ID, "disconnect-button").click()
+    wait.until(EC.element_to_be_clickable((By.ID, "confirm-disconnect"))).click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "pagerduty-status"), "Not connected"))
+    driver.find_element(By.ID, "connect-pagerduty-button").click()
+    form = "#connect-pagerduty form[action$='api-key']"
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, form)))
+    fill(f"{form} input[name=api_key]", second_key)
+    open_advanced(form)
+    fill(f"{form} input[name=base_url]", EMULATOR)
+    driver.find_element(By.CSS_SELECTOR, f"{form} button[type=submit]").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "pagerduty-status"), "Active"))
+
+    # Import an HR export through the upload form.
+    csv_path = os.path.join(data_dir, "hr.csv")
+    with open(csv_path, "w") as handle:
+        handle.write("employee_id,email,first_name,last_name,status,department,title,time_zone\n"
+                     "B1,bea@corp.example,Bea,Ito,active,Platform,Engineer,Europe/Berlin\n"
+                     "B2,bo@corp.example,Bo,Lund,active,Platform,SRE,Europe/Oslo\n"
+                     "B3,cy@corp.example,Cy,Park,active,Sales,Rep,America/New_York\n")
+    driver.get(APP + "/provisioning")
+    driver.find_element(By.ID, "import-file").send_keys(csv_path)
+    driver.find_element(By.ID, "import-submit").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "employee-counts"), "3 employees"))
+    passed("imported an HR export through the upload form")
+
+    # Rules: the live preview counts matches as the JSON is typed, before saving.
+    rules = json.dumps({"default_role": "limited_user", "rules": [
+        {"name": "Platform", "role": "user", "teams": [{"team": "Platform", "role": "responder"}],
+         "when": {"attribute": "department", "operator": "equals", "value": "platform"}}]})
+    area = driver.find_element(By.ID, "rules-json")
+    driver.execute_script("arguments[0].value = arguments[1];", area, rules[:-1])
+    area.send_keys("}")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "rules-preview"), "Platform: 2 employee(s)"))
+    driver.find_element(By.ID, "save-rules").click()
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "Rules saved."))
+    passed("edited the rules with a live preview and saved them")
+
+    # Plan (supervised by default), review, approve all, watch it apply.
+    driver.find_element(By.ID, "plan-run").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "run-status"), "pending approval"))
+    assert "bea@corp.example" in driver.page_source and "role: user" in driver.page_source
+    driver.find_element(By.ID, "approve-all").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "run-status"), "completed"))
+    assert driver.find_element(By.CSS_SELECTOR, "[data-report=processed]").text == "3"
+    assert driver.find_element(By.CSS_SELECTOR, "[data-report=failed]").text == "0"
+    passed("planned a run, approved it, and saw it applied with its report")
+    driver.save_screenshot(os.path.join(SHOTS, "provisioning-run.png"))
 except Exception:
     if driver:
         driver.save_screenshot(os.path.join(SHOTS, "integrations-failure.png"))

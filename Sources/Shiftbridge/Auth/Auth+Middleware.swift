@@ -109,3 +109,17 @@ extension Route {
 
     var isCallback: Bool { userInfo["callback"] as? Bool ?? false }
 }
+
+/// Sessions for the API only when the caller brings a session cookie and no token: a token
+/// call must not read, create or extend a browser session (nor cost a database write).
+struct CookieSessionsOnly: AsyncMiddleware {
+    let cookieName: String
+    let middleware: [any Middleware]
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.cookies[cookieName] != nil, request.headers[.authorization].isEmpty else {
+            return try await next.respond(to: request)
+        }
+        return try await middleware.makeResponder(chainingTo: next).respond(to: request).get()
+    }
+}
