@@ -40,10 +40,10 @@ import VaporTesting
 
     static let start = ISO8601DateFormatter().date(from: "2026-03-02T08:00:00Z")!  // a Monday
 
-    func withSync(_ body: (Fixture, String) async throws -> Void) async throws {
+    func withSync(_ database: TestDatabase = .sqlite, _ body: (Fixture, String) async throws -> Void) async throws {
         let emulator = try await EmulatorServer.start(port: 0, seed: .empty)
         do {
-            try await withTestApp { app in
+            try await withTestApp(database) { app in
                 let clock = NIOLockedValueBox(Self.start)
                 app.now = { clock.withLockedValue { $0 } }
                 let fixtureKey = emulator.state.createAPIKey(readOnly: false)
@@ -161,8 +161,9 @@ import VaporTesting
         }
     }
 
-    @Test func theSchedulerFollowsAuditRecordsAndRespectsLeases() async throws {
-        try await withSync { f, scheduleID in
+    @Test(arguments: [TestDatabase.sqlite] + (TestDatabase.postgresURL == nil ? [] : [TestDatabase.postgres]))
+    func theSchedulerFollowsAuditRecordsAndRespectsLeases(_ database: TestDatabase) async throws {
+        try await withSync(database) { f, scheduleID in
             _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])
             _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
             let writer = f.emulator.state.createAPIKey(readOnly: false)

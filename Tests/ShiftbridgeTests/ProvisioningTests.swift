@@ -185,7 +185,16 @@ import VaporTesting
     }
 
     @Test func hireUpdateRoleTeamTerminateWithBlockersAndRehire() async throws {
-        try await withProvisioning { f in
+        try await lifecycle(.sqlite)
+    }
+
+    @Test(.enabled(if: TestDatabase.postgresURL != nil, TestDatabase.postgresSkipReason))
+    func hireUpdateRoleTeamTerminateWithBlockersAndRehireOnPostgres() async throws {
+        try await lifecycle(.postgres)
+    }
+
+    func lifecycle(_ database: TestDatabase) async throws {
+        try await withProvisioning(database) { f in
             _ = try await f.importCSV(([Self.header] + Self.staff).joined(separator: "\n"))
             let first = try await f.run()
             #expect(first["status"] as? String == "completed", "\(first)")
@@ -258,8 +267,9 @@ import VaporTesting
         }
     }
 
-    @Test func applyingResumesAfterACrashWithoutDuplicates() async throws {
-        try await withProvisioning(mode: "supervised") { f in
+    @Test(arguments: [TestDatabase.sqlite] + (TestDatabase.postgresURL == nil ? [] : [TestDatabase.postgres]))
+    func applyingResumesAfterACrashWithoutDuplicates(_ database: TestDatabase) async throws {
+        try await withProvisioning(database, mode: "supervised") { f in
             _ = try await f.importCSV(([Self.header] + Self.staff.prefix(3)).joined(separator: "\n"))
             let run = try await f.run()
             let runID = UUID(uuidString: run["id"] as! String)!

@@ -133,6 +133,7 @@ struct RotationsAPIController {
         let key = (req.parameters.get("rotation") ?? "").uppercased()
         let cache = req.application.dutyCache
         if let reader = cache.get(key) { return Self.onDuty(reader(req.application.now())) }
+        if try await req.application.rotations.warmDutyCache(), let reader = cache.get(key) { return Self.onDuty(reader(req.application.now())) }
         let rotation = try await find(req)
         let reader = try await req.application.rotations.dutyReader(rotation)
         if rotation.isPublic { cache.set(key, reader) }

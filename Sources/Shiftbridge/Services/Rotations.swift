@@ -184,30 +184,64 @@ struct Rotations {
     }
 
     func dutyReader(_ rotation: Rotation) async throws -> DutyReader {
-        if rotation.scheduleType == .pagerduty {
-            let state = try await app.pagerDutySync.state(rotation)
-            let entries = state?.entries ?? []
-            let emails = Array(Set(entries.compactMap(\.email)))
-            // Only the people the timeline names, not the whole directory.
-            let people = try await Person.query(on: db).filter(\.$email ~~ emails).all()
-            let known = Dictionary(people.map { ($0.email, (name: $0.name, linked: !$0.isUnlinked)) }, uniquingKeysWith: { first, _ in first })
-            let syncedAt = state?.syncedAt, staleSince = state?.staleSince, missing = state?.sourceMissing ?? false, lastError = state?.lastError
-            return { now in
-                var seen = Set<String>()
-                let current = entries.filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }.filter { seen.insert($0.pagerDutyUserID).inserted }
-                let next = (current.compactMap(\.end) + entries.map(\.start).filter { $0 > now }).min()
-                return Duty(people: current.map { entry in
-                                let person = entry.email.flatMap { known[$0] }
-                                return .init(email: entry.email, name: person?.name ?? entry.name ?? entry.email ?? entry.pagerDutyUserID, linked: person?.linked ?? false)
-                            },
-                            until: next, source: "pagerduty", syncedAt: syncedAt, staleSince: staleSince, sourceMissing: missing, lastError: lastError)
+        let id = try rotation.requireID()
+        guard let reader = try await dutyReaders([rotation])[id] else { throw APIError.notFound("Rotation \(rotation.code)") }
+        return reader
+    }
+
+    /// Readers for many rotations at once, in a fixed number of queries.
+    func dutyReaders(_ rotations: [Rotation]) async throws -> [UUID: DutyReader] {
+        let bound = rotations.filter { $0.scheduleType == .pagerduty }.compactMap(\.id)
+        let turning = rotations.filter { $0.scheduleType != .pagerduty }.compactMap(\.id)
+        let syncs = bound.isEmpty ? [] : try await RotationSync.query(on: db).filter(\.$rotation.$id ~~ bound).all()
+        let timelines = Dictionary(syncs.map { ($0.$rotation.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let entries = timelines.mapValues(\.entries)
+        // Only the people the timelines name, not the whole directory.
+        let emails = Array(Set(entries.values.joined().compactMap(\.email)))
+        var known: [String: (name: String, linked: Bool)] = [:]
+        for start in stride(from: 0, to: emails.count, by: 5000) {
+            for person in try await Person.query(on: db).filter(\.$email ~~ Array(emails[start..<min(start + 5000, emails.count)])).all() {
+                known[person.email] = (person.name, !person.isUnlinked)
             }
         }
-        let members = try await memberPeople(try rotation.requireID(), on: db)
-        let byEmail = Dictionary(members.map { ($0.email, (name: $0.name, linked: !$0.isUnlinked)) }, uniquingKeysWith: { first, _ in first })
-        let emails = members.map(\.email)
-        let saved = RotationState(members: emails, dutySize: rotation.dutySize, position: rotation.position)
-        let cadence = rotation.enabled ? Self.cadence(rotation) : nil
+        var members: [UUID: [(email: String, name: String, linked: Bool)]] = [:]
+        if !turning.isEmpty {
+            for member in try await RotationMember.query(on: db).filter(\.$rotation.$id ~~ turning).sort(\.$position).with(\.$person).all() {
+                members[member.$rotation.id, default: []].append((member.person.email, member.person.name, !member.person.isUnlinked))
+            }
+        }
+        var readers: [UUID: DutyReader] = [:]
+        for rotation in rotations {
+            guard let id = rotation.id else { continue }
+            if rotation.scheduleType == .pagerduty {
+                let state = timelines[id]
+                readers[id] = Self.heldReader(entries[id] ?? [], known: known, syncedAt: state?.syncedAt, staleSince: state?.staleSince,
+                                              sourceMissing: state?.sourceMissing ?? false, lastError: state?.lastError)
+            } else {
+                readers[id] = Self.turningReader(rotation, members: members[id] ?? [])
+            }
+        }
+        return readers
+    }
+
+    private static func heldReader(_ entries: [RotationSync.HeldEntry], known: [String: (name: String, linked: Bool)], syncedAt: Date?, staleSince: Date?,
+                                   sourceMissing: Bool, lastError: String?) -> DutyReader {
+        { now in
+            var seen = Set<String>()
+            let current = entries.filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }.filter { seen.insert($0.pagerDutyUserID).inserted }
+            let next = (current.compactMap(\.end) + entries.map(\.start).filter { $0 > now }).min()
+            return Duty(people: current.map { entry in
+                            let person = entry.email.flatMap { known[$0] }
+                            return .init(email: entry.email, name: person?.name ?? entry.name ?? entry.email ?? entry.pagerDutyUserID, linked: person?.linked ?? false)
+                        },
+                        until: next, source: "pagerduty", syncedAt: syncedAt, staleSince: staleSince, sourceMissing: sourceMissing, lastError: lastError)
+        }
+    }
+
+    private static func turningReader(_ rotation: Rotation, members: [(email: String, name: String, linked: Bool)]) -> DutyReader {
+        let byEmail = Dictionary(members.map { ($0.email, (name: $0.name, linked: $0.linked)) }, uniquingKeysWith: { first, _ in first })
+        let saved = RotationState(members: members.map(\.email), dutySize: rotation.dutySize, position: rotation.position)
+        let cadence = rotation.enabled ? cadence(rotation) : nil
         let zone = TimeZone(identifier: rotation.timeZone) ?? .gmt
         let positionAt = rotation.positionAt
         let source = rotation.scheduleType == .manual ? "manual" : "schedule"
@@ -221,6 +255,20 @@ struct Rotations {
                         until: cadence.flatMap { Handoffs.next(after: now, cadence: $0, timeZone: zone) }, source: source,
                         syncedAt: nil, staleSince: nil, sourceMissing: false, lastError: nil)
         }
+    }
+
+    /// Fills the duty cache for every public rotation at once (at most once per cache
+    /// lifetime): a miss then costs a few queries for all rotations, not a few per rotation.
+    func warmDutyCache() async throws -> Bool {
+        guard app.dutyCache.claimWarmUp() else { return false }
+        let rotations = try await Rotation.query(on: db).filter(\.$isPublic == true).all()
+        let readers = try await dutyReaders(rotations)
+        for rotation in rotations {
+            guard let id = rotation.id, let reader = readers[id] else { continue }
+            app.dutyCache.set(rotation.code, reader)
+            app.dutyCache.set(id.uuidString.uppercased(), reader)
+        }
+        return true
     }
 
     /// Upcoming shifts: PagerDuty's held timeline, or the projection of our own schedule.

@@ -35,6 +35,19 @@ final class ReadCache<Value: Sendable>: Sendable {
 
     func removeAll() {
         entries.withLockedValue { $0.removeAll() }
+        warmedAt.withLockedValue { $0 = nil }
+    }
+
+    private let warmedAt = NIOLockedValueBox<Date?>(nil)
+
+    /// Whether the caller should fill the whole cache now: once per lifetime of its entries,
+    /// and again after `removeAll`; one caller at a time.
+    func claimWarmUp(now: Date = Date()) -> Bool {
+        warmedAt.withLockedValue { warmed in
+            if let previous = warmed, now.timeIntervalSince(previous) < ttl, now >= previous { return false }
+            warmed = now
+            return true
+        }
     }
 }
 
