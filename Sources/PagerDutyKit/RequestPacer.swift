@@ -3,8 +3,10 @@ import Foundation
 
 /// Keeps one credential's requests under PagerDuty's 960 per minute, serially.
 ///
-/// A token bucket (15.5 per second, a burst of 10) keeps any 60-second window under 940
-/// requests; `ratelimit-remaining`/`ratelimit-reset` and 429s pause everyone sharing the
+/// A token bucket: 15.5 per second sustained, and a burst of up to 100 back-to-back (a
+/// 10,000-user list is 100 pages, read in about a second rather than six). PagerDuty counts
+/// per minute, so a burst is within its limit; should a burst and a full minute add up past
+/// 960, `ratelimit-remaining`/`ratelimit-reset` and 429s pause everyone sharing the
 /// credential until PagerDuty's window resets.
 public actor RequestPacer {
     private let ratePerSecond: Double
@@ -22,7 +24,7 @@ public actor RequestPacer {
         registry.pacer(for: credential.pacingKey)
     }
 
-    public init(requestsPerMinute: Int = 930, burst: Int = 10) {
+    public init(requestsPerMinute: Int = 930, burst: Int = 100) {
         ratePerSecond = Double(requestsPerMinute) / 60
         self.burst = Double(burst)
         tokens = Double(burst)

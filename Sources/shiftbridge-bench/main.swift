@@ -10,10 +10,6 @@ import Shiftbridge
 //   swift run -c release shiftbridge-bench rotations [--rotations 1000] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10]
 // Figures go to standard output; BENCHMARKS.md records them with the command.
 
-// Figures appear as they are measured, also when the output goes to a file.
-
-setvbuf(unsafe_stdout(), nil, _IOLBF, 0)
-
 let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String, _ fallback: Double) -> Double {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Double(arguments[index + 1]) else { return fallback }
@@ -118,6 +114,3 @@ default:
     print("usage: shiftbridge-bench emulator [--seconds 10] [--connections 16] | rate-limit [--seconds 120] | rotations [--rotations 1000] [--users 9999] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10] [--connections 16] | provisioning [--employees 9999] [--hires 1000] [--fault-employees 300] [--fault-rate 0.1]")
     exit(2)
 }
-
-/// C's `stdout`, which Swift 6 will not read from a global without a hop.
-func unsafe_stdout() -> UnsafeMutablePointer<FILE>? { fdopen(1, "w") }

@@ -95,7 +95,7 @@ public enum RotationsBenchmark {
             _ = try await control("POST", "/_emulator/clock", ["advance_seconds": 1])
         }
         let linked = try await RotationSync.query(on: app.db).filter(\.$syncedAt != nil).count()
-        print(String(format: "set-up: %d users, %d schedules on %d escalation policies; first sync of %d rotations took %.0f s (%d in sync)",
+        say(String(format: "set-up: %d users, %d schedules on %d escalation policies; first sync of %d rotations took %.0f s (%d in sync)",
                      options.users + 1, scheduleIDs.count, (scheduleIDs.count + 9) / 10, options.rotations, Date().timeIntervalSince(setupStarted), linked))
 
         // Steady state: simulated minutes, 5-second passes, one PagerDuty edit a minute.
@@ -143,7 +143,7 @@ public enum RotationsBenchmark {
             }
             let steady = perMinute.count > 30 ? Array(perMinute.dropFirst(30)) : perMinute
             let mean = Double(steady.reduce(0, +)) / Double(max(steady.count, 1))
-            print(String(format: "%@: %d simulated minutes; PagerDuty requests a minute, steady state (minutes %d-%d): mean %.1f, max %d; all minutes: max %d; edits seen within 60 s: %d of %d; mean pass %.0f ms (%.0f s real time)",
+            say(String(format: "%@: %d simulated minutes; PagerDuty requests a minute, steady state (minutes %d-%d): mean %.1f, max %d; all minutes: max %d; edits seen within 60 s: %d of %d; mean pass %.0f ms (%.0f s real time)",
                          label, minutes, perMinute.count - steady.count + 1, perMinute.count, mean, steady.max() ?? 0, perMinute.max() ?? 0, seen, minutes,
                          passSeconds / Double(max(passes, 1)) * 1000, Date().timeIntervalSince(started)))
         }
@@ -181,7 +181,7 @@ public enum RotationsBenchmark {
         await syncs.value
         // Audit events carry the wall-clock time of the write.
         let handedOver = try await AuditEvent.query(on: app.db).filter(\.$action == "rotation.handoff").filter(\.$occurredAt >= boundary.addingTimeInterval(-1)).count()
-        print(String(format: "handoff lag: %d rotations handed over at the same instant; all applied %.2f s after it (worst lag, seen by a 50 ms poll); %d handoff events",
+        say(String(format: "handoff lag: %d rotations handed over at the same instant; all applied %.2f s after it (worst lag, seen by a 50 ms poll); %d handoff events",
                      options.rotations, (done ?? .distantFuture).timeIntervalSince(boundary), handedOver))
 
         // The on-duty endpoint against trivial routes of the same app, over HTTP.
@@ -199,10 +199,10 @@ public enum RotationsBenchmark {
                 base + (path ?? "/api/v1/rotations/\(codes.randomElement()!)/on-duty")
             }
             results.append((label, rate, p99))
-            print(String(format: "%@: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d non-200 (%d connections, %.0f s)",
+            say(String(format: "%@: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d non-200 (%d connections, %.0f s)",
                          label, rate, p50, p99, failures, options.connections, options.loadSeconds))
         }
-        print(String(format: "on-duty / healthz: %.2f; on-duty / me: %.2f", results[0].1 / results[1].1, results[0].1 / results[2].1))
+        say(String(format: "on-duty / healthz: %.2f; on-duty / me: %.2f", results[0].1 / results[1].1, results[0].1 / results[2].1))
         await app.server.shutdown()
     }
 

@@ -50,7 +50,8 @@ struct PeopleDirectory {
     /// zone from HR); an unlinked person PagerDuty named becomes linked when HR names them.
     func syncFromHR(_ employees: [Employee]) async throws {
         let people = Dictionary(try await Person.query(on: db).all().map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
-        var fresh: [Person] = []
+        var fresh: [[any Encodable & Sendable]] = []
+        let now = Date()
         for employee in employees {
             let email = User.normalize(email: employee.email)
             if let person = people[email] {
@@ -61,10 +62,10 @@ struct PeopleDirectory {
                 if person.source == .pagerDuty { person.source = .hr }
                 try await person.save(on: db)
             } else {
-                fresh.append(Person(email: email, name: employee.name.isEmpty ? email : employee.name, timeZone: employee.timeZone, source: .hr))
+                fresh.append([UUID(), email, employee.name.isEmpty ? email : employee.name, String?.none, employee.timeZone, Person.Source.hr.rawValue, now])
             }
         }
-        for chunk in stride(from: 0, to: fresh.count, by: 500) { try await Array(fresh[chunk..<min(chunk + 500, fresh.count)]).create(on: db) }
+        try await BulkInsert.rows(into: Person.schema, columns: ["id", "email", "name", "chat_handle", "time_zone", "source", "created_at"], fresh, on: db)
     }
 }
 

@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 import PagerDutyKit
 import ShiftbridgeCore
+import SQLKit
 import Vapor
 
 /// HR-driven user lifecycle in PagerDuty: imports, rules and settings, runs that plan with the
@@ -123,11 +124,9 @@ struct Provisioning {
             try await record.create(on: db)
             let importID = try record.requireID()
             var existing = Dictionary(try await EmployeeRecord.query(on: db).all().map { ($0.employeeID, $0) }, uniquingKeysWith: { first, _ in first })
-            var changes: [EmployeeChange] = []
-            var fresh: [EmployeeRecord] = []
-            var seen = Set<String>()
+            var changes: [[any Encodable & Sendable]] = []
+            var fresh: [[any Encodable & Sendable]] = []
             for employee in employees {
-                seen.insert(employee.employeeID)
                 let data = String(decoding: try encoder.encode(employee), as: UTF8.self)
                 if let stored = existing.removeValue(forKey: employee.employeeID) {
                     guard stored.data != data || !stored.inSource else { record.unchanged += 1; continue }
@@ -141,25 +140,10 @@ struct Provisioning {
                     try await stored.save(on: db)
                     record.changed += 1
                 } else {
-                    let stored = EmployeeRecord()
-                    stored.employeeID = employee.employeeID
-                    stored.email = employee.email
-                    stored.name = employee.name
-                    stored.status = employee.status.rawValue
-                    stored.data = data
-                    stored.wasTerminated = false
-                    stored.inSource = true
-                    stored.updatedAt = now
-                    fresh.append(stored)
+                    fresh.append([UUID(), employee.employeeID, employee.email, employee.name, employee.status.rawValue, data, String?.none, false, true, now])
                     record.added += 1
                 }
-                let change = EmployeeChange()
-                change.employeeID = employee.employeeID
-                change.$importRecord.id = importID
-                change.status = employee.status.rawValue
-                change.data = data
-                change.recordedAt = now
-                changes.append(change)
+                changes.append([UUID(), employee.employeeID, importID, employee.status.rawValue, data, now])
             }
             // Employees missing from this file are left alone, never deprovisioned for it.
             for stored in existing.values where stored.inSource {
@@ -167,22 +151,35 @@ struct Provisioning {
                 try await stored.save(on: db)
                 record.absent += 1
             }
-            for chunk in stride(from: 0, to: fresh.count, by: 500) { try await Array(fresh[chunk..<min(chunk + 500, fresh.count)]).create(on: db) }
-            for chunk in stride(from: 0, to: changes.count, by: 500) { try await Array(changes[chunk..<min(chunk + 500, changes.count)]).create(on: db) }
+            try await BulkInsert.rows(into: EmployeeRecord.schema, columns: ["id", "employee_id", "email", "name", "status", "data", "pagerduty_user_id",
+                                                                              "was_terminated", "in_source", "updated_at"], fresh, on: db)
+            try await BulkInsert.rows(into: EmployeeChange.schema, columns: ["id", "employee_id", "import_id", "status", "data", "recorded_at"], changes, on: db)
             try await record.save(on: db)
             try await PeopleDirectory(db: db).syncFromHR(employees.filter { $0.status != .terminated })
+            app.dutyCache.removeAll()  // new people may link names on duty
             try await AuditEvent.record(on: db, actor: actor, action: "provisioning.imported", target: "provisioning:import",
                                         after: "\(employees.count) rows: \(record.added) added, \(record.changed) changed, \(record.unchanged) unchanged, \(record.absent) absent")
-            _ = seen
             return ImportSummary(id: importID, rows: employees.count, added: record.added, changed: record.changed, unchanged: record.unchanged, absent: record.absent)
         }
     }
 
-    /// The employees the latest imports name.
-    func currentEmployees() async throws -> [(record: EmployeeRecord, employee: Employee)] {
-        try await EmployeeRecord.query(on: db).filter(\.$inSource == true).sort(\.$employeeID).all().compactMap { record in
-            record.employee.map { (record, $0) }
-        }
+    /// An employee the latest imports name, with what earlier runs remembered.
+    struct CurrentEmployee {
+        let employee: Employee
+        let pagerDutyUserID: String?
+        let wasTerminated: Bool
+    }
+
+    /// The employees the latest imports name (read as plain rows: there can be many).
+    func currentEmployees() async throws -> [CurrentEmployee] {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        let decoder = JSONDecoder()
+        return try await sql.select().columns("data", "pagerduty_user_id", "was_terminated").from(EmployeeRecord.schema)
+            .where("in_source", .equal, true).orderBy("employee_id").all().map { row in
+                CurrentEmployee(employee: try decoder.decode(Employee.self, from: Data(try row.decode(column: "data", as: String.self).utf8)),
+                                pagerDutyUserID: try row.decode(column: "pagerduty_user_id", as: String?.self),
+                                wasTerminated: try row.decode(column: "was_terminated", as: Bool.self))
+            }
     }
 
     // MARK: Runs
@@ -251,9 +248,9 @@ struct Provisioning {
         }
         var links: [String: String] = [:]
         var terminated = Set<String>()
-        for (record, _) in employees {
-            if let id = record.pagerDutyUserID { links[record.employeeID] = id }
-            if record.wasTerminated { terminated.insert(record.employeeID) }
+        for current in employees {
+            if let id = current.pagerDutyUserID { links[current.employee.employeeID] = id }
+            if current.wasTerminated { terminated.insert(current.employee.employeeID) }
         }
         var plan = ProvisioningPlanner.plan(.init(
             employees: employees.map(\.employee), links: links, previouslyTerminated: terminated, users: snapshot.users,
@@ -318,53 +315,48 @@ struct Provisioning {
         run.createdAt = now
         run.terminationsHeld = plan.terminationsHeld
         run.fromEmail = from
-        var items: [ProvisioningItem] = []
-        items.reserveCapacity(plan.items.count)
+        var rows: [[any Encodable & Sendable]] = []
+        rows.reserveCapacity(plan.items.count)
+        var states = Set<String>()
         for (position, planned) in plan.items.enumerated() {
-            let item = ProvisioningItem()
-            item.position = position
-            item.employeeID = planned.employeeID
-            item.email = planned.email
-            item.name = planned.name
-            item.action = planned.action.rawValue
-            item.stage = planned.stage?.rawValue
-            item.reason = planned.reason
-            item.plan = String(decoding: try encoder.encode(planned), as: UTF8.self)
-            item.pagerDutyUserID = planned.pagerDutyUserID
-            item.updatedAt = now
             let blocked = planned.pagerDutyUserID.flatMap { blockers[$0] }
+            var blockerText: String?
+            let state: ProvisioningItem.State
             switch planned.action {
-            case .skip: item.state = ProvisioningItem.State.skipped.rawValue
-            case .noChange: item.state = ProvisioningItem.State.noChange.rawValue
+            case .skip: state = .skipped
+            case .noChange: state = .noChange
             case .create, .rehire, .update, .delete:
                 if planned.protected {
-                    item.state = ProvisioningItem.State.blocked.rawValue
+                    state = .blocked
                 } else if planned.action == .delete, let blocked, !blocked.isEmpty {
-                    item.state = ProvisioningItem.State.blocked.rawValue
-                    item.blockers = blocked.joined(separator: "; ")
+                    state = .blocked
+                    blockerText = blocked.joined(separator: "; ")
                 } else if dryRun {
-                    item.state = ProvisioningItem.State.planned.rawValue
+                    state = .planned
                 } else if planned.held || mode == .supervised {
-                    item.state = ProvisioningItem.State.pendingApproval.rawValue
+                    state = .pendingApproval
                 } else {
-                    item.state = ProvisioningItem.State.approved.rawValue
+                    state = .approved
                 }
             }
-            items.append(item)
+            states.insert(state.rawValue)
+            rows.append([UUID(), position, planned.employeeID, planned.email, planned.name, planned.action.rawValue, planned.stage?.rawValue,
+                         state.rawValue, planned.reason, String(decoding: try encoder.encode(planned), as: UTF8.self), blockerText,
+                         planned.pagerDutyUserID, String?.none, now])
         }
-        let states = Set(items.map(\.state))
         run.status = dryRun ? ProvisioningRun.Status.planned.rawValue
             : states.contains(ProvisioningItem.State.approved.rawValue) ? ProvisioningRun.Status.running.rawValue
             : states.contains(ProvisioningItem.State.pendingApproval.rawValue) ? ProvisioningRun.Status.pendingApproval.rawValue
             : ProvisioningRun.Status.completed.rawValue
         if run.status == ProvisioningRun.Status.completed.rawValue { run.finishedAt = now }
-        let toSave = items
+        let itemRows = rows
         try await db.transaction { db in
             try await run.create(on: db)
             let runID = try run.requireID()
-            let items = toSave
-            for item in items { item.$run.id = runID }
-            for chunk in stride(from: 0, to: items.count, by: 500) { try await Array(items[chunk..<min(chunk + 500, items.count)]).create(on: db) }
+            try await BulkInsert.rows(into: ProvisioningItem.schema,
+                                      columns: ["id", "run_id", "position", "employee_id", "email", "name", "action", "stage", "state", "reason", "plan",
+                                                "blockers", "pagerduty_user_id", "error", "updated_at"],
+                                      itemRows.map { [$0[0], runID] + $0[1...] }, on: db)
             let counts = Dictionary(grouping: plan.items, by: \.action).mapValues(\.count).sorted { $0.key.rawValue < $1.key.rawValue }
                 .map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
             try await AuditEvent.record(on: db, actor: actor, action: dryRun ? "provisioning.dry_run" : "provisioning.run_planned",
