@@ -121,6 +121,7 @@ public enum ProvisioningPlanner {
 
         var items: [Item] = []
         items.reserveCapacity(input.employees.count)
+        var zones: [String: Bool] = [:]
         var matchedUsers = 0
         for employee in input.employees {
             let linkedID = input.links[employee.employeeID]
@@ -163,7 +164,7 @@ public enum ProvisioningPlanner {
             } else if let start = employee.startDate, start > input.today, existing == nil {
                 item.reason = "starts on \(start)"
             } else {
-                let desired = desiredFields(employee, role: rule?.role ?? input.rules.defaultRole, mapping: settings.attributeMapping)
+                let desired = desiredFields(employee, role: rule?.role ?? input.rules.defaultRole, mapping: settings.attributeMapping, zones: &zones)
                 let grants = (rule?.teams ?? []).compactMap { grant in teamID(grant.team).map { ($0, grant.role) } }
                 if let existing {
                     let excluded = Set(settings.excludeFromUpdate)
@@ -219,10 +220,15 @@ public enum ProvisioningPlanner {
         return Plan(items: items, terminationsHeld: held, provisionedUsers: matchedUsers)
     }
 
-    static func desiredFields(_ employee: Employee, role: String, mapping: ProvisioningSettings.AttributeMapping) -> [(field: String, value: String)] {
+    static func desiredFields(_ employee: Employee, role: String, mapping: ProvisioningSettings.AttributeMapping,
+                              zones: inout [String: Bool]) -> [(field: String, value: String)] {
         var fields = mapping.templates.map { ($0.field, Template.render($0.template, employee)) }
         if let index = fields.firstIndex(where: { $0.0 == "email" }) { fields[index].1 = fields[index].1.lowercased() }
-        if let index = fields.firstIndex(where: { $0.0 == "time_zone" }), TimeZone(identifier: fields[index].1) == nil { fields[index].1 = "" }
+        if let index = fields.firstIndex(where: { $0.0 == "time_zone" }) {
+            let zone = fields[index].1
+            let valid = zones[zone] ?? { let valid = TimeZone(identifier: zone) != nil; zones[zone] = valid; return valid }()
+            if !valid { fields[index].1 = "" }
+        }
         fields.append(("role", role))
         return fields
     }

@@ -118,6 +118,10 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
 /// `{attribute}` placeholders, with optional `|upper`, `|lower`, `|trim`.
 public enum Template {
     public static func render(_ template: String, _ employee: Employee) -> String {
+        // The common templates are one placeholder: no string building.
+        if template.hasPrefix("{"), template.hasSuffix("}"), !template.dropFirst().contains("{"), !template.contains("|") {
+            return (employee.attribute(String(template.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)) ?? "").trimmingCharacters(in: .whitespaces)
+        }
         var output = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
