@@ -48,13 +48,16 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.migrations.add(AppMigrations.all)
     try await migrate(app)
 
-    if app.environment != .testing {
-        // Tests drive these passes themselves, on their own clock.
+    // Background work belongs to the server (`serve`, the default, or `demo`), not to one-off
+    // commands such as `provision run`. Tests drive these passes themselves, on their own clock.
+    let command = app.environment.arguments.dropFirst().first
+    let serving = command == nil || command == "serve" || command == "demo" || command?.hasPrefix("-") == true
+    if app.environment != .testing && serving {
         app.lifecycle.use(PeriodicJob(every: 60) { await TokenRefresher.runOnce($0) })
         app.lifecycle.use(RotationSyncScheduler.HandoffJob())
         app.lifecycle.use(PeriodicJob(every: 1) { await RotationSyncScheduler.syncOnce($0) })
         app.lifecycle.use(PeriodicJob(every: 1) { await Webhooks.deliverDue($0) })
-        app.lifecycle.use(PeriodicJob(every: 30) { await ProvisioningResumer.runOnce($0) })
+        app.lifecycle.use(PeriodicJob(every: 30) { await ProvisioningJobs.runOnce($0) })
     }
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(AdminCommand(), as: "admin")

@@ -287,7 +287,7 @@ import VaporTesting
             stored.status = "running"
             try await stored.save(on: f.app.db)
             // On restart the resumer picks the run up.
-            await ProvisioningResumer.runOnce(f.app)
+            await ProvisioningJobs.runOnce(f.app)
             await f.app.provisioningWorker.wait(runID)
             let done = try await f.api.call(.GET, "/api/v1/provisioning/runs/\(runID)").json
             #expect(done["status"] as? String == "completed")
@@ -314,6 +314,21 @@ import VaporTesting
             for index in 1...30 { #expect(try await f.count("f\(index)@corp.example") == 1) }
             // The demo account's own users were never touched.
             #expect(try await f.pd.users().collect().count == 60 + 30)
+        }
+    }
+
+    @Test func scheduledRunsStartOnTheirOwnOnePerInterval() async throws {
+        try await withProvisioning { f in
+            _ = try await f.importCSV(([Self.header] + Self.staff.prefix(2)).joined(separator: "\n"))
+            #expect(try await ProvisioningJobs.startScheduledRun(f.app) == nil)  // not scheduled
+            #expect(try await f.put("/api/v1/provisioning/settings", ["run_every_minutes": 1]).status == .unprocessableEntity)
+            #expect(try await f.put("/api/v1/provisioning/settings", ["run_every_minutes": 60]).status == .ok)
+            let run = try #require(try await ProvisioningJobs.startScheduledRun(f.app))
+            await f.app.provisioningWorker.wait(try run.requireID())
+            #expect(try await f.pagerDutyUser("ann@corp.example") != nil)
+            // Within the hour, no second run.
+            #expect(try await ProvisioningJobs.startScheduledRun(f.app) == nil)
+            #expect(try await ProvisioningRun.query(on: f.app.db).count() == 1)
         }
     }
 

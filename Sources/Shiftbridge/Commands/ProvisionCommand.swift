@@ -106,7 +106,7 @@ struct ProvisionRunCommand: AsyncCommand {
             let note = item.blockers.map { " BLOCKED: \($0)" } ?? (planned.protected || planned.held ? " [\(planned.reason ?? "")]" : "")
             lines.append("  \(planned.action.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(item.email) [\(item.state)] \((fields + teams).joined(separator: "; "))\(note)")
         }
-        lines.append("  " + quiet.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        if !quiet.isEmpty { lines.append("  " + quiet.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")) }
         return lines
     }
 }

@@ -305,7 +305,7 @@ struct Provisioning {
 
     private func record(_ plan: ProvisioningPlanner.Plan, blockers: [String: [String]], dryRun: Bool, mode: ProvisioningSettings.Mode,
                         from: String?, actor: String) async throws -> ProvisioningRun {
-        let now = Date()
+        let now = app.now()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let run = ProvisioningRun()
@@ -633,16 +633,35 @@ struct ProvisioningLifecycle: LifecycleHandler {
     }
 }
 
-/// Resumes runs left `running` by a stopped instance, once their lease has lapsed.
-enum ProvisioningResumer {
+/// Provisioning's background work: resumes runs left `running` by a stopped instance (once
+/// their lease lapses), and starts scheduled runs (`run_every_minutes`), one instance at a time.
+enum ProvisioningJobs {
     static func runOnce(_ app: Application) async {
         do {
             for run in try await ProvisioningRun.query(on: app.db).filter(\.$status == ProvisioningRun.Status.running.rawValue).all() {
                 app.provisioningWorker.start(try run.requireID(), app: app)
             }
+            try await startScheduledRun(app)
         } catch {
-            app.logger.warning("could not look for provisioning runs to resume", metadata: ["error": "\(error)"])
+            app.logger.warning("provisioning background pass failed", metadata: ["error": "\(String(describing: error).prefix(200))"])
         }
+    }
+
+    /// Returns the run it started, if one was due.
+    @discardableResult
+    static func startScheduledRun(_ app: Application) async throws -> ProvisioningRun? {
+        let service = app.provisioning
+        guard let minutes = try await service.settings().runEveryMinutes, minutes > 0,
+              let connection = try await PagerDutyConnection.current(on: app.db), !connection.readOnly else { return nil }
+        // One at a time: a run still applying or waiting for approval comes first.
+        let open = try await ProvisioningRun.query(on: app.db)
+            .filter(\.$status ~~ [ProvisioningRun.Status.running.rawValue, ProvisioningRun.Status.pendingApproval.rawValue]).count()
+        guard open == 0 else { return nil }
+        let now = app.now()
+        if let last = try await ProvisioningRun.query(on: app.db).filter(\.$dryRun == false).sort(\.$createdAt, .descending).first(),
+           now.timeIntervalSince(last.createdAt) < TimeInterval(minutes * 60) { return nil }
+        guard try await Leases.acquire("provisioning-schedule", ttl: 300, on: app.db, now: now) else { return nil }
+        return try await service.startRun(dryRun: false, actor: "schedule")
     }
 }
 

@@ -28,6 +28,9 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
     public var statusValues = StatusValues()
     /// The PagerDuty user that creates are made on behalf of; the account owner when unset.
     public var fromEmail: String?
+    /// Start a run on its own this often (so future-dated changes happen on their day);
+    /// nil: only when asked.
+    public var runEveryMinutes: Int?
 
     public init() {}
 
@@ -63,6 +66,7 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
         case terminationThresholdCount = "termination_threshold_count", protectedUsers = "protected_users", timeZone = "time_zone"
         case doNotDeprovisionOnRoleChange = "do_not_deprovision_on_role_change", excludeFromUpdate = "exclude_from_update"
         case attributeMapping = "attribute_mapping", columns, delimiter, statusValues = "status_values", fromEmail = "from_email"
+        case runEveryMinutes = "run_every_minutes"
     }
 
     /// Missing keys keep their defaults, so a partial document updates only what it names.
@@ -87,6 +91,7 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
         delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter) ?? delimiter
         statusValues = try c.decodeIfPresent(StatusValues.self, forKey: .statusValues) ?? statusValues
         if c.contains(.fromEmail) { fromEmail = try c.decodeIfPresent(String.self, forKey: .fromEmail) }
+        if c.contains(.runEveryMinutes) { runEveryMinutes = try c.decodeIfPresent(Int.self, forKey: .runEveryMinutes) }
     }
 
     public static let updatableFields = ["name", "email", "job_title", "time_zone", "description", "role"]
@@ -104,7 +109,8 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
             problems.append("protected_users: '\(email)' is not an email address")
         }
         if let fromEmail, !EmployeeImport.isEmail(fromEmail.lowercased()) { problems.append("from_email: '\(fromEmail)' is not an email address") }
-        if delimiter.count != 1 || delimiter == "\"" || delimiter == "\n" { problems.append("delimiter must be one character, such as , or ; (not a quote)") }
+        if let minutes = runEveryMinutes, minutes < 5 { problems.append("run_every_minutes must be at least 5 (or null to run only when asked)") }
+        if delimiter.count != 1 || delimiter.first?.asciiValue == nil || delimiter == "\"" || delimiter == "\n" { problems.append("delimiter must be one character, such as , or ; (not a quote)") }
         for (field, template) in attributeMapping.templates {
             if let problem = Template.problem(template) { problems.append("attribute_mapping.\(field): \(problem)") }
         }
