@@ -115,6 +115,7 @@ public enum RotationsBenchmark {
             guard minutes > 0 else { return }
             var perMinute: [Int] = []
             var seen = 0
+            _ = try await control("POST", "/_emulator/stats/reset")
             var passes = 0
             var passSeconds = 0.0
             let started = Date()
@@ -142,6 +143,9 @@ public enum RotationsBenchmark {
                 if state?.entries.contains(where: { $0.pagerDutyUserID == overrideUser && abs($0.start.timeIntervalSince(from)) < 1 }) == true { seen += 1 }
             }
             let steady = perMinute.count > 30 ? Array(perMinute.dropFirst(30)) : perMinute
+            // Which reads the minutes were made of (the editor's own requests included).
+            let paths = (try await control("GET", "/_emulator/stats")["by_path"] as? [String: Int] ?? [:]).sorted { $0.value > $1.value }
+            say("  \(label), requests by path over the phase: " + paths.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             let mean = Double(steady.reduce(0, +)) / Double(max(steady.count, 1))
             say(String(format: "%@: %d simulated minutes; PagerDuty requests a minute, steady state (minutes %d-%d): mean %.1f, max %d; all minutes: max %d; edits seen within 60 s: %d of %d; mean pass %.0f ms (%.0f s real time)",
                          label, minutes, perMinute.count - steady.count + 1, perMinute.count, mean, steady.max() ?? 0, perMinute.max() ?? 0, seen, minutes,
