@@ -341,7 +341,8 @@ struct Provisioning {
             }
             states.insert(state.rawValue)
             rows.append([UUID(), position, planned.employeeID, planned.email, planned.name, planned.action.rawValue, planned.stage?.rawValue,
-                         state.rawValue, planned.reason, String(decoding: try encoder.encode(planned), as: UTF8.self), blockerText,
+                         // Skipped and unchanged items need no stored plan: the item's columns say it all.
+                         state.rawValue, planned.reason, state == .skipped || state == .noChange ? "" : String(decoding: try encoder.encode(planned), as: UTF8.self), blockerText,
                          planned.pagerDutyUserID, String?.none, now])
         }
         run.status = dryRun ? ProvisioningRun.Status.planned.rawValue

@@ -194,6 +194,13 @@ public enum EmployeeImport {
         }
         let known = Set([columns.employeeID, columns.email, columns.firstName, columns.lastName, columns.name, columns.status, columns.startDate,
                          columns.terminationDate, columns.department, columns.title, columns.managerEmail, columns.location, columns.timeZone].map { $0.lowercased() })
+        // Column positions, found once: a file has thousands of rows.
+        let positions = (employeeID: column(columns.employeeID), email: column(columns.email), firstName: column(columns.firstName),
+                         lastName: column(columns.lastName), name: column(columns.name), status: column(columns.status),
+                         startDate: column(columns.startDate), terminationDate: column(columns.terminationDate),
+                         department: column(columns.department), title: column(columns.title), managerEmail: column(columns.managerEmail),
+                         location: column(columns.location), timeZone: column(columns.timeZone))
+        let extras = names.enumerated().filter { !known.contains($0.element.lowercased()) }
         var employees: [Employee] = []
         employees.reserveCapacity(rows.count)
         var zones: [String: Bool] = [:]
@@ -204,45 +211,46 @@ public enum EmployeeImport {
                 problems.append(Problem(line: row.line, message: "has \(row.fields.count) field(s) where the header has \(names.count)"))
                 continue
             }
-            func value(_ name: String) -> String? {
-                guard let position = column(name) else { return nil }
-                let text = row.fields[position].trimmingCharacters(in: .whitespaces)
+            func value(_ position: Int?) -> String? {
+                guard let position else { return nil }
+                let raw = row.fields[position]
+                let text = raw.first == " " || raw.last == " " ? raw.trimmingCharacters(in: .whitespaces) : raw
                 return text.isEmpty ? nil : text
             }
-            let id = value(columns.employeeID) ?? ""
+            let id = value(positions.employeeID) ?? ""
             if id.isEmpty { problems.append(Problem(line: row.line, message: "\(columns.employeeID) is empty")) }
             else if let first = idLines[id] { problems.append(Problem(line: row.line, message: "\(columns.employeeID) \(id) is also on line \(first)")) }
             else { idLines[id] = row.line }
-            let email = (value(columns.email) ?? "").lowercased()
+            let email = (value(positions.email) ?? "").lowercased()
             if !isEmail(email) { problems.append(Problem(line: row.line, message: "\(columns.email) '\(email)' is not an email address")) }
             else if let first = emailLines[email] { problems.append(Problem(line: row.line, message: "\(columns.email) \(email) is also on line \(first)")) }
             else { emailLines[email] = row.line }
-            let rawStatus = value(columns.status) ?? ""
+            let rawStatus = value(positions.status) ?? ""
             let status = statuses.status(for: rawStatus)
             if status == nil {
                 problems.append(Problem(line: row.line, message: "\(columns.status) '\(rawStatus)' is not one of: \(statuses.all.joined(separator: ", "))"))
             }
-            for dateColumn in [columns.startDate, columns.terminationDate] {
-                if let text = value(dateColumn), ISODay.parse(text) == nil {
+            for (dateColumn, position) in [(columns.startDate, positions.startDate), (columns.terminationDate, positions.terminationDate)] {
+                if let text = value(position), ISODay.parse(text) == nil {
                     problems.append(Problem(line: row.line, message: "\(dateColumn) '\(text)' is not a date as YYYY-MM-DD"))
                 }
             }
-            if let zone = value(columns.timeZone), !(zones[zone] ?? { let valid = TimeZone(identifier: zone) != nil; zones[zone] = valid; return valid }()) {
+            if let zone = value(positions.timeZone), !(zones[zone] ?? { let valid = TimeZone(identifier: zone) != nil; zones[zone] = valid; return valid }()) {
                 problems.append(Problem(line: row.line, message: "\(columns.timeZone) '\(zone)' is not an IANA time zone such as Europe/Berlin"))
             }
-            let first = value(columns.firstName), last = value(columns.lastName), full = value(columns.name)
+            let first = value(positions.firstName), last = value(positions.lastName), full = value(positions.name)
             if (full ?? "").isEmpty && (first ?? "").isEmpty && (last ?? "").isEmpty {
                 problems.append(Problem(line: row.line, message: "no name: fill \(columns.firstName)/\(columns.lastName) or \(columns.name)"))
             }
             var extra: [String: String] = [:]
-            for (position, name) in names.enumerated() where !known.contains(name.lowercased()) {
+            for (position, name) in extras {
                 extra[name] = row.fields[position].trimmingCharacters(in: .whitespaces)
             }
             employees.append(Employee(employeeID: id, email: email, firstName: first, lastName: last, fullName: full, status: status ?? .active,
-                                      startDate: value(columns.startDate), terminationDate: value(columns.terminationDate),
-                                      department: value(columns.department), title: value(columns.title),
-                                      managerEmail: value(columns.managerEmail)?.lowercased(), location: value(columns.location),
-                                      timeZone: value(columns.timeZone), attributes: extra))
+                                      startDate: value(positions.startDate), terminationDate: value(positions.terminationDate),
+                                      department: value(positions.department), title: value(positions.title),
+                                      managerEmail: value(positions.managerEmail)?.lowercased(), location: value(positions.location),
+                                      timeZone: value(positions.timeZone), attributes: extra))
         }
         if rows.count < 2 && problems.isEmpty { problems.append(Problem(line: header.line, message: "the file has a header but no employees")) }
         return problems.isEmpty ? .success(employees) : .failure(Rejection(problems: problems))
