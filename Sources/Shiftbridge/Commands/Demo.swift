@@ -47,6 +47,7 @@ enum Demo {
         let fullKey = emulator.state.createAPIKey(readOnly: false)
         try await app.pagerDuty.connect(apiKey: fullKey, region: .us, baseURL: emulator.baseURL, actor: "demo")
         try await bindSampleRotation(app)
+        let sampleCSV = try await loadSampleProvisioning(app)
 
         let shownHost = hostname == "0.0.0.0" ? "127.0.0.1" : hostname
         print("""
@@ -58,6 +59,7 @@ enum Demo {
         │ Data      \(dataDirectory) (embedded SQLite)
         │ PagerDuty \(emulator.baseURL) (emulator, demo account: 60 users, 8 schedules)
         │ Connected with API key …\(SecretBox.last4(fullKey)) (Settings → Integrations)
+        │ HR export \(sampleCSV) (Provisioning → Import, or shiftbridge provision import)
         └─ Press Ctrl-C to stop. ─────────────────────────────────────
 
         """)
@@ -95,6 +97,28 @@ extension Demo {
         }
         guard let rotation else { return }
         _ = try await app.rotations.setSchedule(rotation, .init(type: "pagerduty", schedule_id: schedule.id), by: admin)
+    }
+}
+
+extension Demo {
+    /// An HR export to try provisioning with, and rules for it (rules on the first run only).
+    /// Two demo-account engineers are matched by email, one leaves, one is a new hire.
+    static func loadSampleProvisioning(_ app: Application) async throws -> String {
+        let path = dataDirectory + "/hr-sample.csv"
+        let csv = """
+            employee_id,email,first_name,last_name,status,start_date,termination_date,department,title,manager_email,location,time_zone
+            D1,alex.nguyen@shiftbridge-demo.example,Alex,Nguyen,active,2024-02-01,,Platform,Engineer,,London,Europe/London
+            D2,blake.nguyen@shiftbridge-demo.example,Blake,Nguyen,active,2023-06-12,,Payments,Payments Lead,,New York,America/New_York
+            D3,robin.demo@shiftbridge-demo.example,Robin,Demo,active,2026-01-05,,Platform,SRE,alex.nguyen@shiftbridge-demo.example,Berlin,Europe/Berlin
+            D4,quinn.nguyen@shiftbridge-demo.example,Quinn,Nguyen,terminated,2022-03-01,2026-01-31,Mobile,Engineer,,Tokyo,Asia/Tokyo
+
+            """
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        if try await ProvisioningDocument.find("rules", on: app.db) == nil {
+            let rules = #"{"default_role":"limited_user","rules":[{"name":"Payments leads","role":"admin","teams":[{"team":"Payments","role":"manager"}],"when":{"all":[{"attribute":"department","operator":"equals","value":"payments"},{"attribute":"title","operator":"contains","value":"lead"}]}},{"name":"Platform","role":"user","teams":[{"team":"Platform","role":"responder"}],"when":{"attribute":"department","operator":"in","values":["Platform","SRE"]}}]}"#
+            _ = try await app.provisioning.saveRules(Data(rules.utf8), actor: "demo")
+        }
+        return path
     }
 }
 

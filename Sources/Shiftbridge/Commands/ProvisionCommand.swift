@@ -102,7 +102,7 @@ struct ProvisionRunCommand: AsyncCommand {
             }
             guard lines.count < limit else { quiet["more changes (see the dashboard)", default: 0] += 1; continue }
             let fields = planned.changes.map { "\($0.field): \($0.before.map { "\($0) → " } ?? "")\($0.after ?? "")" }
-            let teams = planned.teams.map { change in change.role.map { "+team \(change.teamID) (\($0))" } ?? "-team \(change.teamID)" }
+            let teams = planned.teams.map { change in change.role.map { "+team \(change.team) (\($0))" } ?? "-team \(change.team)" }
             let note = item.blockers.map { " BLOCKED: \($0)" } ?? (planned.protected || planned.held ? " [\(planned.reason ?? "")]" : "")
             lines.append("  \(planned.action.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(item.email) [\(item.state)] \((fields + teams).joined(separator: "; "))\(note)")
         }

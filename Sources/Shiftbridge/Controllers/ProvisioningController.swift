@@ -122,7 +122,7 @@ struct ProvisioningController {
             items: items.map { item in
                 let planned = item.planned
                 let fields = (planned?.changes ?? []).map { "\($0.field): \($0.before.map { "\($0) → " } ?? "")\($0.after ?? "")" }
-                let teams = (planned?.teams ?? []).map { change in change.role.map { "team \(change.teamID) as \($0)" } ?? "leave team \(change.teamID)" }
+                let teams = (planned?.teams ?? []).map { change in change.role.map { "team \(change.team) as \($0)" } ?? "leave team \(change.team)" }
                 return .init(id: item.id!.uuidString, name: item.name, email: item.email, action: item.action, stage: item.stage, state: item.state,
                              details: (fields + teams).joined(separator: "; "), note: item.blockers.map { "Blocked by \($0)" } ?? item.error ?? item.reason)
             },

@@ -252,9 +252,11 @@ struct Provisioning {
             if let id = current.pagerDutyUserID { links[current.employee.employeeID] = id }
             if current.wasTerminated { terminated.insert(current.employee.employeeID) }
         }
-        var plan = ProvisioningPlanner.plan(.init(
+        var input = ProvisioningPlanner.Input(
             employees: employees.map(\.employee), links: links, previouslyTerminated: terminated, users: snapshot.users,
-            teams: snapshot.teams, rules: rules, settings: settings, today: ISODay.today(at: app.now(), in: TimeZone(identifier: settings.timeZone) ?? .gmt)))
+            teams: snapshot.teams, rules: rules, settings: settings, today: ISODay.today(at: app.now(), in: TimeZone(identifier: settings.timeZone) ?? .gmt))
+        input.teamNames = snapshot.teamNames
+        var plan = ProvisioningPlanner.plan(input)
         for index in plan.items.indices {
             if let license = plan.items[index].license { plan.items[index].license = snapshot.licenses[license] ?? snapshot.licenses[license.lowercased()] ?? license }
         }

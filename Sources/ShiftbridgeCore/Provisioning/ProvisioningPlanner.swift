@@ -35,6 +35,8 @@ public enum ProvisioningPlanner {
         public var users: [AccountUser]
         /// Team names (lower-cased) and ids → team id.
         public var teams: [String: String]
+        /// Team id → name, to show in the plan.
+        public var teamNames: [String: String] = [:]
         public var rules: RoleRules
         public var settings: ProvisioningSettings
         public var today: String
@@ -71,11 +73,17 @@ public enum ProvisioningPlanner {
         public var teamID: String
         /// nil: remove from the team.
         public var role: String?
-        public init(teamID: String, role: String?) {
+        /// The team's name, for people reading the plan.
+        public var teamName: String?
+        public init(teamID: String, role: String?, teamName: String? = nil) {
             self.teamID = teamID
             self.role = role
+            self.teamName = teamName
         }
-        enum CodingKeys: String, CodingKey { case teamID = "team_id", role }
+        enum CodingKeys: String, CodingKey { case teamID = "team_id", role, teamName = "team_name" }
+
+        /// The team as people know it.
+        public var team: String { teamName ?? teamID }
     }
 
     public struct Item: Codable, Equatable, Sendable {
@@ -177,11 +185,11 @@ public enum ProvisioningPlanner {
                         }
                     }
                     for (team, role) in grants where existing.teams[team] != role {
-                        item.teams.append(TeamChange(teamID: team, role: role))
+                        item.teams.append(TeamChange(teamID: team, role: role, teamName: input.teamNames[team]))
                     }
                     let granted = Set(grants.map(\.0))
                     for team in existing.teams.keys.sorted() where managedTeams.contains(team) && !granted.contains(team) {
-                        item.teams.append(TeamChange(teamID: team, role: nil))
+                        item.teams.append(TeamChange(teamID: team, role: nil, teamName: input.teamNames[team]))
                     }
                     item.action = item.changes.isEmpty && item.teams.isEmpty ? .noChange : .update
                     item.stage = item.action == .update ? .update : nil
@@ -190,7 +198,7 @@ public enum ProvisioningPlanner {
                     item.action = rehire ? .rehire : .create
                     item.stage = rehire ? .rehire : .hire
                     item.changes = desired.filter { !$0.value.isEmpty }.map { FieldChange(field: $0.field, before: nil, after: $0.value) }
-                    item.teams = grants.map { TeamChange(teamID: $0.0, role: $0.1) }
+                    item.teams = grants.map { TeamChange(teamID: $0.0, role: $0.1, teamName: input.teamNames[$0.0]) }
                     item.license = rule?.license
                 }
             }
