@@ -92,6 +92,21 @@ try:
     def open_advanced(form_selector):
         driver.find_element(By.CSS_SELECTOR, f"{form_selector} details.advanced summary").click()
 
+    def submit_key(opener_id, dialog_id, key):
+        """Opens the card's key dialog, enters the key and the emulator's address, submits."""
+        driver.find_element(By.ID, opener_id).click()
+        form = f"#{dialog_id} form[action$='api-key']"
+        wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, form)))
+        fill(f"{form} input[name=api_key]", key)
+        open_advanced(form)
+        fill(f"{form} input[name=base_url]", EMULATOR)
+        driver.find_element(By.CSS_SELECTOR, f"{form} button[type=submit]").click()
+
+    def disconnect():
+        driver.find_element(By.ID, "disconnect-button").click()
+        wait.until(EC.element_to_be_clickable((By.ID, "confirm-disconnect"))).click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "pagerduty-status"), "Not connected"))
+
     # Sign in: the protected page sends us to sign-in and back.
     driver.get(APP + "/settings/integrations")
     wait.until(EC.url_contains("/sign-in"))
@@ -103,13 +118,7 @@ try:
     passed("signed in and reached Settings → Integrations")
 
     # Connect with an API key.
-    driver.find_element(By.ID, "connect-pagerduty-button").click()
-    form = "#connect-pagerduty form[action$='api-key']"
-    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, form)))
-    fill(f"{form} input[name=api_key]", first_key)
-    open_advanced(form)
-    fill(f"{form} input[name=base_url]", EMULATOR)
-    driver.find_element(By.CSS_SELECTOR, f"{form} button[type=submit]").click()
+    submit_key("connect-pagerduty-button", "connect-pagerduty", first_key)
     wait.until(EC.text_to_be_present_in_element((By.ID, "pagerduty-status"), "Active"))
     assert text("#pagerduty-last4") == "…" + first_key[-4:], text("#pagerduty-last4")
     assert first_key not in driver.page_source
@@ -117,22 +126,13 @@ try:
     passed("connected with an API key; the card shows only its last 4 characters")
 
     # Edit the key.
-    driver.find_element(By.ID, "edit-key-button").click()
-    form = "#edit-pagerduty-key form[action$='api-key']"
-    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, form)))
-    fill(f"{form} input[name=api_key]", second_key)
-    open_advanced(form)
-    fill(f"{form} input[name=base_url]", EMULATOR)
-    driver.find_element(By.CSS_SELECTOR, f"{form} button[type=submit]").click()
+    submit_key("edit-key-button", "edit-pagerduty-key", second_key)
     wait.until(EC.text_to_be_present_in_element((By.ID, "pagerduty-last4"), second_key[-4:]))
     assert "Read-only key" not in driver.page_source
     passed("edited the API key")
 
     # Disconnect, after confirming.
-    driver.find_element(By.ID, "disconnect-button").click()
-    confirm = wait.until(EC.element_to_be_clickable((By.ID, "confirm-disconnect")))
-    confirm.click()
-    wait.until(EC.text_to_be_present_in_element((By.ID, "pagerduty-status"), "Not connected"))
+    disconnect()
     passed("disconnected after confirming")
 
     # Connect with OAuth through the emulator's consent page.
@@ -176,16 +176,8 @@ try:
 
     # HR provisioning needs write access: reconnect with the full-access key.
     driver.get(APP + "/settings/integrations")
-    driver.find_element(By.ID, "disconnect-button").click()
-    wait.until(EC.element_to_be_clickable((By.ID, "confirm-disconnect"))).click()
-    wait.until(EC.text_to_be_present_in_element((By.ID, "pagerduty-status"), "Not connected"))
-    driver.find_element(By.ID, "connect-pagerduty-button").click()
-    form = "#connect-pagerduty form[action$='api-key']"
-    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, form)))
-    fill(f"{form} input[name=api_key]", second_key)
-    open_advanced(form)
-    fill(f"{form} input[name=base_url]", EMULATOR)
-    driver.find_element(By.CSS_SELECTOR, f"{form} button[type=submit]").click()
+    disconnect()
+    submit_key("connect-pagerduty-button", "connect-pagerduty", second_key)
     wait.until(EC.text_to_be_present_in_element((By.ID, "pagerduty-status"), "Active"))
 
     # Import an HR export through the upload form.

@@ -24,23 +24,7 @@ public enum ProvisioningBenchmark {
     }
 
     public static func run(_ options: Options) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiftbridge-bench-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var environment = ["SHIFTBRIDGE_DATA_DIR": directory]
-        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"] { environment["DATABASE_URL"] = url }
-        let app = try await Application.make(.testing)
-        app.logger.logLevel = .error
-        let emulator = try await EmulatorServer.start(port: 0, seed: .empty, logLevel: .error)
-        do {
-            try await configure(app, config: AppConfig.load(environment: environment))
-            try await measure(app, emulator: emulator, options: options)
-        } catch {
-            await emulator.shutdown()
-            try? await app.asyncShutdown()
-            throw error
-        }
-        await emulator.shutdown()
-        try await app.asyncShutdown()
+        try await BenchmarkHarness.withAppAndEmulator { app, emulator in try await measure(app, emulator: emulator, options: options) }
     }
 
     static let header = "employee_id,email,first_name,last_name,status,start_date,termination_date,department,title,manager_email,location,time_zone"

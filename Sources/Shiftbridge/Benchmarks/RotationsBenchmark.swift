@@ -38,24 +38,7 @@ public enum RotationsBenchmark {
     }
 
     public static func run(_ options: Options) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiftbridge-bench-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        var environment = ["SHIFTBRIDGE_DATA_DIR": directory]
-        if let url = ProcessInfo.processInfo.environment["DATABASE_URL"] { environment["DATABASE_URL"] = url }
-        // The testing environment: no background jobs; this benchmark runs the passes itself.
-        let app = try await Application.make(.testing)
-        app.logger.logLevel = .error
-        let emulator = try await EmulatorServer.start(port: 0, seed: .empty, logLevel: .error)
-        do {
-            try await configure(app, config: AppConfig.load(environment: environment))
-            try await measure(app, emulator: emulator, options: options)
-        } catch {
-            await emulator.shutdown()
-            try? await app.asyncShutdown()
-            throw error
-        }
-        await emulator.shutdown()
-        try await app.asyncShutdown()
+        try await BenchmarkHarness.withAppAndEmulator { app, emulator in try await measure(app, emulator: emulator, options: options) }
     }
 
     private static func measure(_ app: Application, emulator: EmulatorServer, options: Options) async throws {
