@@ -29,10 +29,6 @@ struct DashboardController {
         let model = AuditLogPage.Model(rows: events.prefix(perPage).map(\.row), page: page, hasMore: events.count > perPage)
         return HTMLResponse.make(html: AuditLogPage.render(model, context: req.pageContext(title: "Audit log", section: .audit)))
     }
-
-    private func empty(_ req: Request, _ section: Section, _ message: String) -> Response {
-        HTMLResponse.make(html: EmptySectionPage.render(section, message: message, context: req.pageContext(title: section.title, section: section)))
-    }
 }
 
 extension AuditEvent {

@@ -28,13 +28,13 @@ struct WebhooksAPIController {
     }
 
     func list(req: Request) async throws -> [String: [WebhookDTO]] {
-        _ = try requireAdmin(req)
+        _ = try req.requireAdmin()
         let hooks = try await Webhook.query(on: req.db).with(\.$rotation).sort(\.$createdAt).all()
         return ["webhooks": hooks.map { WebhookDTO(id: $0.id, url: $0.url, rotation: $0.rotation?.code, secret_last4: $0.secretLast4, created_at: $0.createdAt) }]
     }
 
     func create(req: Request) async throws -> Response {
-        let user = try requireAdmin(req)
+        let user = try req.requireAdmin()
         let body = try req.content.decode(CreateBody.self)
         let (hook, secret, code) = try await Self.create(url: body.url, rotation: body.rotation, by: user, req: req)
         let response = try await WebhookDTO(id: hook.id, url: hook.url, rotation: code, secret_last4: hook.secretLast4, secret: secret,
@@ -67,7 +67,7 @@ struct WebhooksAPIController {
     }
 
     func delete(req: Request) async throws -> HTTPStatus {
-        try await Self.delete(req.parameters.get("webhook", as: UUID.self), by: try requireAdmin(req), on: req.db)
+        try await Self.delete(req.parameters.get("webhook", as: UUID.self), by: try req.requireAdmin(), on: req.db)
         return .noContent
     }
 
@@ -92,7 +92,7 @@ struct WebhooksAPIController {
     }
 
     func deliveries(req: Request) async throws -> [String: [DeliveryDTO]] {
-        _ = try requireAdmin(req)
+        _ = try req.requireAdmin()
         guard let id = req.parameters.get("webhook", as: UUID.self) else { throw APIError.notFound("Webhook") }
         let rows = try await WebhookDelivery.query(on: req.db).filter(\.$webhook.$id == id).sort(\.$createdAt, .descending).limit(100).all()
         return ["deliveries": rows.map {
@@ -100,11 +100,5 @@ struct WebhooksAPIController {
                         last_error: $0.lastError, created_at: $0.createdAt, delivered_at: $0.deliveredAt,
                         next_attempt_at: $0.status == .pending ? $0.nextAttemptAt : nil)
         }]
-    }
-
-    private func requireAdmin(_ req: Request) throws -> User {
-        let user = try req.auth.require(User.self)
-        guard user.isAdmin else { throw APIError.forbidden }
-        return user
     }
 }

@@ -66,7 +66,10 @@ final class RotationSync: Model, @unchecked Sendable {
 
     /// Who the held timeline has on duty at `now` (each PagerDuty user once), and until when.
     func duty(at now: Date) -> (onDuty: [HeldEntry], until: Date?) {
-        let entries = self.entries
+        Self.duty(in: entries, at: now)
+    }
+
+    static func duty(in entries: [HeldEntry], at now: Date) -> (onDuty: [HeldEntry], until: Date?) {
         var seen = Set<String>()
         let current = entries.filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }.filter { seen.insert($0.pagerDutyUserID).inserted }
         let next = (current.compactMap(\.end) + entries.map(\.start).filter { $0 > now }).min()

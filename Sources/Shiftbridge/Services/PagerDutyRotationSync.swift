@@ -121,7 +121,8 @@ struct PagerDutyRotationSync {
                 try await Array(toSave[chunk..<min(chunk + 500, toSave.count)]).create(on: db)
             }
         }
-        for record in fetched where ids.contains(record.id!) { known[record.id!] = record }
+        let wanted = Set(ids)
+        for record in fetched where wanted.contains(record.id!) { known[record.id!] = record }
         return known
     }
 

@@ -25,28 +25,13 @@ extension Rotations {
         for member in try await RotationMember.query(on: db).filter(\.$rotation.$id ~~ ids).sort(\.$position).with(\.$person).all() {
             members[member.$rotation.id, default: []].append(member.person.email)
         }
-        let bound = rotations.filter { $0.scheduleType == .pagerduty }.compactMap(\.id)
-        let syncs = bound.isEmpty ? [] : try await RotationSync.query(on: db).filter(\.$rotation.$id ~~ bound).all()
-        let held = Dictionary(syncs.map { ($0.$rotation.id, $0.duty(at: now).onDuty) }, uniquingKeysWith: { first, _ in first })
+        // Who is on duty comes from the same readers the on-duty endpoint uses.
+        let readers = try await dutyReaders(rotations)
         return rotations.map { rotation in
             let id = rotation.id!
-            let emails = members[id] ?? []
-            let onDuty: [String]
-            if rotation.scheduleType == .pagerduty {
-                onDuty = (held[id] ?? []).compactMap(\.email)
-            } else {
-                onDuty = state(rotation, members: emails, now: now).onDuty
-            }
-            return Overview(rotation: rotation, owners: (owners[id] ?? []).sorted(), members: emails, onDuty: onDuty)
+            return Overview(rotation: rotation, owners: (owners[id] ?? []).sorted(), members: members[id] ?? [],
+                            onDuty: readers[id].map { $0(now).people.compactMap(\.email) } ?? [])
         }
-    }
-
-    /// The rotation's state at `now` from its saved position and its own schedule (pure).
-    func state(_ rotation: Rotation, members: [String], now: Date) -> RotationState {
-        let saved = RotationState(members: members, dutySize: rotation.dutySize, position: rotation.position)
-        guard rotation.enabled, let cadence = Self.cadence(rotation) else { return saved }
-        let due = Handoffs.between(rotation.positionAt, now, cadence: cadence, timeZone: TimeZone(identifier: rotation.timeZone) ?? .gmt)
-        return due.isEmpty ? saved : saved.rotated(times: due.count)
     }
 }
 

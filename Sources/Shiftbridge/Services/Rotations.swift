@@ -227,9 +227,7 @@ struct Rotations {
     private static func heldReader(_ entries: [RotationSync.HeldEntry], known: [String: (name: String, linked: Bool)], syncedAt: Date?, staleSince: Date?,
                                    sourceMissing: Bool, lastError: String?) -> DutyReader {
         { now in
-            var seen = Set<String>()
-            let current = entries.filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }.filter { seen.insert($0.pagerDutyUserID).inserted }
-            let next = (current.compactMap(\.end) + entries.map(\.start).filter { $0 > now }).min()
+            let (current, next) = RotationSync.duty(in: entries, at: now)
             return Duty(people: current.map { entry in
                             let person = entry.email.flatMap { known[$0] }
                             return .init(email: entry.email, name: person?.name ?? entry.name ?? entry.email ?? entry.pagerDutyUserID, linked: person?.linked ?? false)
@@ -246,11 +244,7 @@ struct Rotations {
         let positionAt = rotation.positionAt
         let source = rotation.scheduleType == .manual ? "manual" : "schedule"
         return { now in
-            var state = saved
-            if let cadence {
-                let due = Handoffs.between(positionAt, now, cadence: cadence, timeZone: zone)
-                if !due.isEmpty { state = saved.rotated(times: due.count) }
-            }
+            let state = turned(saved, cadence: cadence, zone: zone, since: positionAt, now: now)
             return Duty(people: state.onDuty.compactMap { email in byEmail[email].map { .init(email: email, name: $0.name, linked: $0.linked) } },
                         until: cadence.flatMap { Handoffs.next(after: now, cadence: $0, timeZone: zone) }, source: source,
                         syncedAt: nil, staleSince: nil, sourceMissing: false, lastError: nil)
@@ -283,7 +277,17 @@ struct Rotations {
 
     /// The rotation's state now, with every automatic handoff since it was last saved applied.
     func currentState(_ rotation: Rotation, on db: any Database) async throws -> RotationState {
-        state(rotation, members: try await memberPeople(try rotation.requireID(), on: db).map(\.email), now: app.now())
+        let saved = RotationState(members: try await memberPeople(try rotation.requireID(), on: db).map(\.email), dutySize: rotation.dutySize,
+                                  position: rotation.position)
+        return Self.turned(saved, cadence: rotation.enabled ? Self.cadence(rotation) : nil, zone: TimeZone(identifier: rotation.timeZone) ?? .gmt,
+                           since: rotation.positionAt, now: app.now())
+    }
+
+    /// A saved state moved along by every handoff its schedule made since `positionAt`.
+    static func turned(_ saved: RotationState, cadence: Cadence?, zone: TimeZone, since positionAt: Date, now: Date) -> RotationState {
+        guard let cadence else { return saved }
+        let due = Handoffs.between(positionAt, now, cadence: cadence, timeZone: zone)
+        return due.isEmpty ? saved : saved.rotated(times: due.count)
     }
 
     /// Persists the handoffs that came due, with an audit event naming who took over.

@@ -35,16 +35,3 @@ enum HomePage {
         }
     }
 }
-
-/// An empty section until its feature has data to show.
-enum EmptySectionPage {
-    static func render(_ section: Section, message: String, context: PageContext) -> String {
-        Layout.render(context) {
-            H1(section.title)
-            Div {
-                Paragraph(message)
-            }
-            .class("card empty")
-        }
-    }
-}
