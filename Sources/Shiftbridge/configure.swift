@@ -19,7 +19,10 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     let previousKeys = config.previousSecretKeys.compactMap { Data(base64Encoded: $0) }.map { SymmetricKey(data: $0) }
     app.secretBox = SecretBox(primary: try SecretKeyMaterial.primaryKey(config: config), previous: previousKeys)
-    app.loginLimiter = LoginRateLimiter(limit: config.loginAttemptsPerMinute)
+    app.signInThrottle = SignInThrottle(attemptsPerMinute: config.loginAttemptsPerMinute)
+    app.outboundPolicy = OutboundTargetPolicy(
+        allowHTTPHosts: config.allowHTTPHosts, allowPrivateTargets: config.allowPrivateTargets,
+        customAPIHosts: config.customAPIHosts)
     app.changeFeed = ChangeFeed()
     let dutyCache = app.dutyCache
     app.databases.middleware.use(DutyCacheInvalidation<Rotation>(cache: dutyCache))
@@ -30,20 +33,15 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.lifecycle.use(ProvisioningLifecycle())
     app.passwords.use(.bcrypt)
 
-    app.sessions.use(.fluent)
-    app.sessions.configuration.cookieName = "shiftbridge_session"
-    let secure = config.secureCookies
-    app.sessions.configuration.cookieFactory = { id in
-        HTTPCookies.Value(string: id.string, maxAge: 60 * 60 * 24 * 7, path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
-    }
 
     AppMetrics.bootstrap()
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
-    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(formActionSources: app.outboundPolicy.formActionSources))
     app.middleware.use(AppErrorMiddleware())
     app.middleware.use(FileMiddleware(publicDirectory: StaticAssets.directory))
     app.routes.defaultMaxBodySize = "10mb"
+    app.middleware.use(TextInputGuard(maxBodySize: 10 << 20))
 
     app.migrations.add(AppMigrations.all)
     try await migrate(app)

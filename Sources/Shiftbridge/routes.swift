@@ -7,12 +7,12 @@ func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: MetricsController())
 
-    let web = app.grouped(app.sessions.middleware, User.sessionAuthenticator())
-    let auth = AuthController()
-    try web.grouped(CSRFMiddleware()).register(collection: auth)
-
-    let pages = web.grouped(RequireUserPageMiddleware(), CSRFMiddleware())
-    auth.bootProtected(routes: pages)
+    let sessions = BrowserSessionMiddleware(secureCookies: app.appConfig.secureCookies, now: app.now)
+    let csrf = CSRFProtection(key: app.secretBox.derivedKey(purpose: "csrf"), secureCookies: app.appConfig.secureCookies)
+    let web = app.grouped(sessions, csrf)
+    // A signed-out visitor is sent to sign in before any form check.
+    let pages = app.grouped(sessions, RequireUserPageMiddleware(), csrf)
+    SignInController().boot(open: web, pages: pages)
     DashboardController().boot(pages: pages)
     let integrations = IntegrationsController()
     integrations.boot(pages: pages)
@@ -20,12 +20,13 @@ func routes(_ app: Application) throws {
     RotationsController().boot(pages: pages)
     WebhooksController().boot(pages: pages)
     ProvisioningController().boot(pages: pages)
+    AccountsController().boot(pages: pages)
 
     let api = app.grouped("api", "v1")
-        .grouped(CookieSessionsOnly(cookieName: app.sessions.configuration.cookieName, middleware: [app.sessions.middleware, User.sessionAuthenticator()]),
-                 BearerTokenAuthenticator())
-        .grouped(RequireUserAPIMiddleware(), CSRFMiddleware())
+        .grouped(CookieSessionsOnly(sessions: sessions), BearerTokenAuthenticator())
+        .grouped(RequireUserAPIMiddleware(), csrf)
     AccountAPIController().boot(api: api)
+    AccountsAPIController().boot(api: api)
     IntegrationsAPIController().boot(api: api)
     PeopleController().boot(pages: pages, api: api)
     RotationsAPIController().boot(api: api)

@@ -42,6 +42,8 @@ import VaporTesting
             #expect(publicPaths == [
                 "GET /healthz", "GET /readyz", "GET /metrics",
                 "GET /sign-in", "POST /sign-in", "GET /setup", "POST /setup",
+                // The invitation link is the credential; it works once.
+                "GET /invitations/:token", "POST /invitations/:token",
                 // Reached with their own secret: the calendar feed's token, the webhook's header.
                 "GET /calendar/:file", "POST /hooks/rotations",
             ])
@@ -60,7 +62,7 @@ import VaporTesting
     @Test func invalidQueryValuesNameTheField() async throws {
         try await withTestApp { app in
             try await app.createAdmin()
-            let token = try await AdminAccounts.issueToken(email: "ops@example.com", name: "t", actor: "test", app: app)
+            let token = try await app.issueToken(email: "ops@example.com", name: "t")
             let response = try await app.testing().sendRequest(.GET, "/api/v1/audit-events?limit=5000", headers: ["Authorization": "Bearer \(token)"])
             #expect(response.status == .unprocessableEntity)
             #expect(response.body.string.contains("limit"))

@@ -8,7 +8,7 @@ import VaporTesting
 
 /// The same migrations and code on both databases.
 @Suite struct DatabaseTests {
-    static let expectedTables: Set<String> = ["users", "api_tokens", "audit_events", "_fluent_sessions", "_fluent_migrations"]
+    static let expectedTables: Set<String> = ["users", "api_tokens", "audit_events", "web_sessions", "_fluent_migrations"]
 
     @Test func sqliteMigratesAndIsReady() async throws {
         try await checkMigrationsAndReadiness(.sqlite)
@@ -53,7 +53,7 @@ import VaporTesting
             #expect(audit.status == .ok)
             #expect(audit.body.string.contains("admin.created"))
 
-            let token = try await AdminAccounts.issueToken(email: "ops@example.com", name: "ci", actor: "test", app: app)
+            let token = try await app.issueToken(email: "ops@example.com", name: "ci")
             let events = try await app.testing().sendRequest(.GET, "/api/v1/audit-events?limit=1", headers: ["Authorization": "Bearer \(token)"])
             #expect(events.status == .ok)
             #expect(events.body.string.contains("api_token.created"))

@@ -50,7 +50,7 @@ import VaporTesting
         func databaseText() async throws -> String {
             let sql = app.db as! any SQLDatabase
             var text = ""
-            for table in ["pagerduty_connections", "audit_events", "_fluent_sessions", "oauth_attempts", "users", "api_tokens"] {
+            for table in ["pagerduty_connections", "audit_events", "web_sessions", "oauth_attempts", "users", "api_tokens"] {
                 for row in try await sql.raw("SELECT * FROM \(unsafeRaw: table)").all() {
                     for column in row.allColumns {
                         if let value = try? row.decode(column: column, as: String?.self) { text += (value ?? "") + "\n" }
@@ -69,7 +69,7 @@ import VaporTesting
                 app.logger = Logger(label: "test") { _ in log }
                 app.logger.logLevel = .trace
                 try await app.createAdmin()
-                let token = try await AdminAccounts.issueToken(email: "ops@example.com", name: "test", actor: "test", app: app)
+                let token = try await app.issueToken(email: "ops@example.com", name: "test")
                 try await body(Fixture(app: app, emulator: emulator, token: token, log: log))
             }
         } catch {

@@ -51,7 +51,7 @@ import VaporTesting
                 configuration.maxAttempts = 2
                 let pd = PagerDutyClient(credential: .apiKey(fixtureKey), configuration: configuration)
                 try await app.createAdmin()
-                let token = try await AdminAccounts.issueToken(email: "ops@example.com", name: "t", actor: "test", app: app)
+                let token = try await app.issueToken(email: "ops@example.com", name: "t")
                 let fixture = Fixture(app: app, emulator: emulator, pd: pd, api: .init(app: app, token: token), clock: clock, users: [:])
                 _ = try await fixture.raw("POST", "/_emulator/clock", ["now": "2026-03-02T08:00:00Z"])
                 var users: [String: String] = [:]

@@ -15,7 +15,7 @@ import VaporTesting
     func check(_ database: TestDatabase) async throws {
         try await withTestApp(database) { app in
             try await app.createAdmin()
-            let token = try await AdminAccounts.issueToken(email: "ops@example.com", name: "t", actor: "test", app: app)
+            let token = try await app.issueToken(email: "ops@example.com", name: "t")
             let created = try await post(app, token, ["email": "Ann.Lee@Example.com", "name": "Ann Lee", "time_zone": "Europe/Berlin", "chat_handle": "@ann"])
             #expect(created.status == .created)
             #expect(created.body.string.contains("\"email\":\"ann.lee@example.com\""))

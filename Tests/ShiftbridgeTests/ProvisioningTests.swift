@@ -89,7 +89,7 @@ import VaporTesting
         do {
             try await withTestApp(database) { app in
                 try await app.createAdmin()
-                let token = try await AdminAccounts.issueToken(email: "ops@example.com", name: "t", actor: "test", app: app)
+                let token = try await app.issueToken(email: "ops@example.com", name: "t")
                 let key = emulator.state.createAPIKey(readOnly: false)
                 try await app.pagerDuty.connect(apiKey: key, region: .us, baseURL: emulator.baseURL, actor: "test")
                 let fixture = Fixture(app: app, emulator: emulator, api: .init(app: app, token: token),

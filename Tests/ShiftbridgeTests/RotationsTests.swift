@@ -35,7 +35,7 @@ import VaporTesting
             let clock = Clock()
             app.now = { clock.now }
             try await app.createAdmin()
-            let token = try await AdminAccounts.issueToken(email: "ops@example.com", name: "t", actor: "test", app: app)
+            let token = try await app.issueToken(email: "ops@example.com", name: "t")
             let api = API(app: app, token: token)
             for (name, email) in [("Ann", "ann@example.com"), ("Ben", "ben@example.com"), ("Cat", "cat@example.com"), ("Dev", "dev@example.com")] {
                 #expect(try await api.call(.POST, "/api/v1/people", ["name": name, "email": email]).status == .created)

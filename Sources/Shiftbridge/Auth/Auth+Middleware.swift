@@ -56,38 +56,6 @@ struct RequireUserAPIMiddleware: AsyncMiddleware {
     }
 }
 
-/// Synchronizer-token CSRF protection for cookie-authenticated, state-changing requests.
-/// Forms send `_csrf`; scripts send `X-CSRF-Token`. Token-authenticated API calls are exempt.
-struct CSRFMiddleware: AsyncMiddleware {
-    static let formField = "_csrf"
-    static let header = "X-CSRF-Token"
-
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let safe: [HTTPMethod] = [.GET, .HEAD, .OPTIONS]
-        if !safe.contains(request.method), !request.auth.has(TokenAuthentication.self) {
-            let sent = request.headers.first(name: Self.header)
-                ?? (try? request.content.get(String.self, at: Self.formField))
-            guard let expected = request.session.data["csrf"], let sent,
-                  sent.utf8.count == expected.utf8.count,
-                  zip(sent.utf8, expected.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
-            else {
-                throw Abort(.forbidden, reason: "The form expired or did not come from this site. Reload the page and try again.")
-            }
-        }
-        return try await next.respond(to: request)
-    }
-}
-
-extension Request {
-    /// This session's CSRF token, created on first use.
-    var csrfToken: String {
-        if let token = session.data["csrf"] { return token }
-        let token = [UInt8].random(count: 24).base64String()
-        session.data["csrf"] = token
-        return token
-    }
-}
-
 extension Route {
     /// Marks a route as reachable without signing in. The access test enumerates every
     /// route and requires all others to refuse anonymous requests.
@@ -111,15 +79,14 @@ extension Route {
 }
 
 /// Sessions for the API only when the caller brings a session cookie and no token: a token
-/// call must not read, create or extend a browser session (nor cost a database write).
+/// call must not read or touch a browser session (nor cost a database read).
 struct CookieSessionsOnly: AsyncMiddleware {
-    let cookieName: String
-    let middleware: [any Middleware]
+    let sessions: BrowserSessionMiddleware
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.cookies[cookieName] != nil, request.headers[.authorization].isEmpty else {
+        guard request.cookies[BrowserSessionMiddleware.cookieName] != nil, request.headers[.authorization].isEmpty else {
             return try await next.respond(to: request)
         }
-        return try await middleware.makeResponder(chainingTo: next).respond(to: request).get()
+        return try await sessions.respond(to: request, chainingTo: next)
     }
 }

@@ -8,7 +8,8 @@ enum BenchmarkHarness {
     static func withAppAndEmulator(_ body: (Application, EmulatorServer) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shiftbridge-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var environment = ["SHIFTBRIDGE_DATA_DIR": directory]
+        var environment = ["SHIFTBRIDGE_DATA_DIR": directory, "SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS": "1", "SHIFTBRIDGE_ALLOW_PRIVATE_TARGETS": "1",
+                           "SHIFTBRIDGE_ALLOW_HTTP_HOSTS": "127.0.0.1"]
         if let url = ProcessInfo.processInfo.environment["DATABASE_URL"] { environment["DATABASE_URL"] = url }
         // The testing environment: no background jobs; each benchmark runs its passes itself.
         let app = try await Application.make(.testing)

@@ -59,7 +59,7 @@ public enum RotationsBenchmark {
         let appKey = emulator.state.createAPIKey(readOnly: true)
         let editorKey = emulator.state.createAPIKey(readOnly: false)
         _ = try await app.pagerDuty.connect(apiKey: appKey, region: .us, baseURL: emulator.baseURL, actor: "benchmark")
-        let admin = try await AdminAccounts.create(email: "bench@example.com", password: "benchmark-password-1", actor: "benchmark", app: app)
+        let admin = try await app.userAccounts.createAdministrator(email: "bench@example.com", password: "benchmark-password-1", actor: "benchmark")
 
         // Rotations bound directly: binding through the API reads each schedule once more first.
         var rotationIDs: [UUID] = []
@@ -172,7 +172,7 @@ public enum RotationsBenchmark {
                      options.rotations, (done ?? .distantFuture).timeIntervalSince(boundary), handedOver))
 
         // The on-duty endpoint against trivial routes of the same app, over HTTP.
-        let token = try await AdminAccounts.issueToken(email: "bench@example.com", name: "benchmark", actor: "benchmark", app: app)
+        let (_, token) = try await app.apiTokens.issue(for: admin, name: "benchmark", actor: "benchmark")
         app.http.server.configuration.hostname = "127.0.0.1"
         app.http.server.configuration.port = 0
         try await app.server.start()

@@ -8,24 +8,44 @@ enum Demo {
     static let dataDirectory = "./data/demo"
     static let adminEmail = "admin@demo.shiftbridge.local"
 
-    /// Prepares the demo and returns the arguments that start the server.
-    static func prepare(_ app: Application, arguments: [String], executable: String) async throws -> [String] {
+    struct Options {
         var hostname = "127.0.0.1"
         var port = 8080
-        var iterator = arguments.makeIterator()
-        while let argument = iterator.next() {
-            switch argument {
-            case "--hostname", "-H": hostname = iterator.next() ?? hostname
-            case "--port", "-p":
-                guard let value = iterator.next(), let parsed = Int(value) else {
-                    throw AdminAccounts.Failure.invalid("--port takes a number, e.g. --port 8080")
-                }
-                port = parsed
-            default:
-                throw AdminAccounts.Failure.invalid("Unknown demo option '\(argument)'. Usage: shiftbridge demo [--hostname 127.0.0.1] [--port 8080]")
-            }
-        }
+        /// The demo's PagerDuty emulator listens on the next port.
+        var emulatorOrigin: String { "http://127.0.0.1:\(port + 1)" }
 
+        static func parse(_ arguments: [String]) throws -> Options {
+            var options = Options()
+            var iterator = arguments.makeIterator()
+            while let argument = iterator.next() {
+                switch argument {
+                case "--hostname", "-H": options.hostname = iterator.next() ?? options.hostname
+                case "--port", "-p":
+                    guard let value = iterator.next(), let parsed = Int(value), (1...65_534).contains(parsed) else {
+                        throw AppError.usage("--port takes a number, e.g. --port 8080")
+                    }
+                    options.port = parsed
+                default:
+                    throw AppError.usage("Unknown demo option '\(argument)'. Usage: shiftbridge demo [--hostname 127.0.0.1] [--port 8080]")
+                }
+            }
+            return options
+        }
+    }
+
+    /// The demo's own storage, and the emulator as the one PagerDuty host it may use.
+    static func environment(_ base: [String: String], options: Options) -> [String: String] {
+        var environment = base
+        environment["SHIFTBRIDGE_DATA_DIR"] = dataDirectory
+        environment["DATABASE_URL"] = nil
+        environment["SHIFTBRIDGE_SECRET_KEY"] = nil
+        environment["SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS"] = options.emulatorOrigin
+        return environment
+    }
+
+    /// Prepares the demo and returns the arguments that start the server.
+    static func prepare(_ app: Application, options: Options, executable: String) async throws -> [String] {
+        let hostname = options.hostname, port = options.port
         let password = [UInt8].random(count: 12).base64String()
             .replacingOccurrences(of: "/", with: "x").replacingOccurrences(of: "+", with: "y")
         let hash = try await app.password.async.hash(password)

@@ -17,34 +17,34 @@ enum EmulatorCommand {
             switch argument {
             case "--port", "-p":
                 guard let value = iterator.next().flatMap(Int.init), (0...65_535).contains(value) else {
-                    throw AdminAccounts.Failure.invalid("--port takes a port number. \(usage)")
+                    throw AppError.usage("--port takes a port number. \(usage)")
                 }
                 port = value
             case "--seed":
                 guard let value = iterator.next().flatMap(EmulatorState.Seed.init(rawValue:)) else {
-                    throw AdminAccounts.Failure.invalid("--seed takes demo or empty. \(usage)")
+                    throw AppError.usage("--seed takes demo or empty. \(usage)")
                 }
                 seed = value
             case "--region":
                 guard let value = iterator.next(), ["us", "eu"].contains(value) else {
-                    throw AdminAccounts.Failure.invalid("--region takes us or eu. \(usage)")
+                    throw AppError.usage("--region takes us or eu. \(usage)")
                 }
                 region = value
             case "--rate-limit":
                 guard let value = iterator.next().flatMap(Int.init), value > 0 else {
-                    throw AdminAccounts.Failure.invalid("--rate-limit takes requests per window. \(usage)")
+                    throw AppError.usage("--rate-limit takes requests per window. \(usage)")
                 }
                 rateLimit = value
             case "--rate-window":
                 guard let value = iterator.next().flatMap(Double.init), value > 0 else {
-                    throw AdminAccounts.Failure.invalid("--rate-window takes seconds. \(usage)")
+                    throw AppError.usage("--rate-window takes seconds. \(usage)")
                 }
                 rateWindow = value
             case "--help", "-h":
                 print(usage)
                 return
             default:
-                throw AdminAccounts.Failure.invalid("Unknown option '\(argument)'. \(usage)")
+                throw AppError.usage("Unknown option '\(argument)'. \(usage)")
             }
         }
         let server = try await EmulatorServer.start(port: port, seed: seed, region: region, rateLimitPerMinute: rateLimit,

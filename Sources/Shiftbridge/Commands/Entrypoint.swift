@@ -25,11 +25,16 @@ public enum Entrypoint {
             return
         }
         var environment = ProcessInfo.processInfo.environment
+        var demo: Demo.Options?
         if subcommand == "demo" {
             // The demo always runs on its own embedded database, whatever the shell has set.
-            environment["SHIFTBRIDGE_DATA_DIR"] = Demo.dataDirectory
-            environment["DATABASE_URL"] = nil
-            environment["SHIFTBRIDGE_SECRET_KEY"] = nil
+            do {
+                demo = try Demo.Options.parse(Array(arguments.dropFirst(2)))
+            } catch {
+                printError(error)
+                exit(2)
+            }
+            environment = Demo.environment(environment, options: demo!)
         }
 
         let app: Application
@@ -43,8 +48,8 @@ public enum Entrypoint {
         do {
             let config = try AppConfig.load(environment: environment)
             try await configure(app, config: config)
-            if subcommand == "demo" {
-                arguments = try await Demo.prepare(app, arguments: Array(arguments.dropFirst(2)), executable: arguments[0])
+            if let demo {
+                arguments = try await Demo.prepare(app, options: demo, executable: arguments[0])
                 app.environment.arguments = arguments
             }
         } catch {

@@ -20,7 +20,7 @@ struct ProvisionImportCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let data = FileManager.default.contents(atPath: signature.file) else {
-            throw AdminAccounts.Failure.invalid("Cannot read \(signature.file); give the path of the CSV export")
+            throw AppError.usage("Cannot read \(signature.file); give the path of the CSV export")
         }
         do {
             let summary = try await context.application.provisioning.importCSV(String(decoding: data, as: UTF8.self), actor: "cli")
@@ -29,7 +29,7 @@ struct ProvisionImportCommand: AsyncCommand {
             for problem in error.problems ?? [] {
                 context.console.error("line \(problem.line.map(String.init) ?? "-"): \(problem.message)")
             }
-            throw AdminAccounts.Failure.invalid(error.message)
+            throw AppError.usage(error.message)
         }
     }
 }
@@ -43,14 +43,14 @@ struct ProvisionRunCommand: AsyncCommand {
     var help: String { "Plan a provisioning run, print it, apply it per the mode (or everything with --apply), and print the report" }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard !(signature.dryRun && signature.apply) else { throw AdminAccounts.Failure.invalid("Choose --dry-run or --apply, not both") }
+        guard !(signature.dryRun && signature.apply) else { throw AppError.usage("Choose --dry-run or --apply, not both") }
         let app = context.application
         let service = app.provisioning
         let run: ProvisioningRun
         do {
             run = try await service.startRun(dryRun: signature.dryRun, actor: "cli")
         } catch let error as APIError {
-            throw AdminAccounts.Failure.invalid(error.message)
+            throw AppError.usage(error.message)
         }
         let runID = try run.requireID()
         let items = try await ProvisioningItem.query(on: app.db).filter(\.$run.$id == runID).sort(\.$position).all()

@@ -17,6 +17,17 @@ public struct AppConfig: Sendable, Equatable {
     /// redirect URLs and the `Secure` cookie flag.
     public var publicURL: String?
     public var loginAttemptsPerMinute: Int
+    /// Hosts webhooks may reach over plain http (`SHIFTBRIDGE_ALLOW_HTTP_HOSTS`).
+    public var allowHTTPHosts: Set<String> = []
+    /// Webhooks may reach loopback and private addresses (`SHIFTBRIDGE_ALLOW_PRIVATE_TARGETS=1`).
+    public var allowPrivateTargets = false
+    /// Vendor API hosts only, any host, or these origins too (`SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS`).
+    public var customAPIHosts: CustomAPIHosts = .none
+
+    public enum CustomAPIHosts: Sendable, Equatable {
+        case none, any
+        case origins(Set<String>)
+    }
 
     public var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") ?? false }
 
@@ -27,6 +38,15 @@ public struct AppConfig: Sendable, Equatable {
     }
 
     public static let defaultDataDirectory = "./data"
+
+    static func flag(_ name: String, _ raw: String?) throws -> Bool {
+        guard let raw else { return false }
+        switch raw.lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw InvalidSetting(name: name, problem: "expected 1 or 0, got '\(raw)'")
+        }
+    }
 
     /// Reads the configuration from environment variables. Unknown variables are ignored;
     /// a variable that is set but unusable is an error that names it.
@@ -75,8 +95,31 @@ public struct AppConfig: Sendable, Equatable {
             loginAttempts = parsed
         }
 
-        return AppConfig(
+        var config = AppConfig(
             dataDirectory: dataDirectory, storage: storage, secretKey: secretKey,
             previousSecretKeys: previous, publicURL: publicURL, loginAttemptsPerMinute: loginAttempts)
+        config.allowHTTPHosts = Set((value("SHIFTBRIDGE_ALLOW_HTTP_HOSTS") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        config.allowPrivateTargets = try flag("SHIFTBRIDGE_ALLOW_PRIVATE_TARGETS", value("SHIFTBRIDGE_ALLOW_PRIVATE_TARGETS"))
+        if let raw = value("SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS") {
+            if (try? flag("SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS", raw)) == true {
+                config.customAPIHosts = .any
+            } else if (try? flag("SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS", raw)) == false {
+                config.customAPIHosts = .none
+            } else {
+                var origins = Set<String>()
+                for item in raw.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+                    guard let url = URLComponents(string: item), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+                          let host = url.host, !host.isEmpty, url.path.isEmpty || url.path == "/"
+                    else {
+                        throw InvalidSetting(name: "SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS",
+                                             problem: "expected 1 (any host) or origins such as http://127.0.0.1:8081, got '\(item)'")
+                    }
+                    origins.insert("\(scheme)://\(host.lowercased())\(url.port.map { ":\($0)" } ?? "")")
+                }
+                config.customAPIHosts = .origins(origins)
+            }
+        }
+        return config
     }
 }

@@ -38,18 +38,30 @@ struct AccountAPIController {
     }
 
     func auditEvents(req: Request) async throws -> EventList {
-        let limit = req.query[Int.self, at: "limit"] ?? 50
-        let offset = req.query[Int.self, at: "offset"] ?? 0
-        guard (1...500).contains(limit) else { throw APIError.invalidField("limit", "must be between 1 and 500") }
-        guard offset >= 0 else { throw APIError.invalidField("offset", "must be 0 or more") }
-        var query = AuditEvent.query(on: req.db).sort(\.$occurredAt, .descending)
-        if let action = req.query[String.self, at: "action"] { query = query.filter(\.$action == action) }
-        let events = try await query.range(offset..<(offset + limit + 1)).all()
+        let viewer = try req.auth.require(User.self)
+        let limit = try Self.integer(req, "limit") ?? 50
+        let offset = try Self.integer(req, "offset") ?? 0
+        let filter = AuditLog.Filter(action: req.query[String.self, at: "action"], actor: req.query[String.self, at: "actor"],
+                                     target: req.query[String.self, at: "target"], since: try Self.date(req, "since"), until: try Self.date(req, "until"))
+        let (events, more) = try await AuditLog(db: req.db).events(visibleTo: viewer, filter: filter, offset: offset, limit: limit)
         return EventList(
-            events: events.prefix(limit).map {
+            events: events.map {
                 EventDTO(id: $0.id, actor: $0.actor, action: $0.action, target: $0.target,
                          before: $0.beforeSummary, after: $0.afterSummary, occurred_at: $0.occurredAt)
             },
-            limit: limit, offset: offset, more: events.count > limit)
+            limit: limit, offset: offset, more: more)
+    }
+
+    /// A whole number from the query; a value that is not one (or does not fit) names the parameter.
+    static func integer(_ req: Request, _ name: String) throws -> Int? {
+        guard let raw = req.query[String.self, at: name] else { return nil }
+        guard let value = Int(raw) else { throw AppError.invalidField(name, "expected a whole number, got '\(raw.prefix(40))'") }
+        return value
+    }
+
+    static func date(_ req: Request, _ name: String) throws -> Date? {
+        guard let raw = req.query[String.self, at: name] else { return nil }
+        guard let date = ISO8601DateFormatter().date(from: raw) else { throw AppError.invalidField(name, "expected an ISO 8601 time such as 2026-12-01T09:00:00Z") }
+        return date
     }
 }

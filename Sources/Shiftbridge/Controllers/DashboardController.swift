@@ -10,23 +10,21 @@ struct DashboardController {
     }
 
     func home(req: Request) async throws -> Response {
-        let recent = try await AuditEvent.query(on: req.db).sort(\.$occurredAt, .descending).limit(10).all()
+        let recent = try await AuditLog(db: req.db).events(visibleTo: try req.auth.require(User.self), limit: 10).events
         let model = HomePage.Model(recentEvents: recent.map(\.row))
         return HTMLResponse.make(html: HomePage.render(model, context: req.pageContext(title: "Overview")))
     }
 
     func settings(req: Request) async throws -> Response {
-        req.redirect(to: Section.integrations.path)
+        req.redirect(to: SettingsTab.first(isAdmin: req.auth.get(User.self)?.isAdmin ?? false).path)
     }
 
     func audit(req: Request) async throws -> Response {
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
         let perPage = 50
-        let events = try await AuditEvent.query(on: req.db)
-            .sort(\.$occurredAt, .descending)
-            .range(((page - 1) * perPage)..<(page * perPage + 1))
-            .all()
-        let model = AuditLogPage.Model(rows: events.prefix(perPage).map(\.row), page: page, hasMore: events.count > perPage)
+        // Out-of-range pages (a link can carry any number) show the first page.
+        let page = (try? AccountAPIController.integer(req, "page")).flatMap { $0 } .map { min(max(1, $0), AuditLog.maxOffset / perPage) } ?? 1
+        let (events, more) = try await AuditLog(db: req.db).events(visibleTo: try req.auth.require(User.self), offset: (page - 1) * perPage, limit: perPage)
+        let model = AuditLogPage.Model(rows: events.map(\.row), page: page, hasMore: more)
         return HTMLResponse.make(html: AuditLogPage.render(model, context: req.pageContext(title: "Audit log", section: .audit)))
     }
 }

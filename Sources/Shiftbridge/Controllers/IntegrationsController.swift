@@ -27,7 +27,7 @@ struct IntegrationsController {
         let user = try req.auth.require(User.self)
         let model = IntegrationsPage.Model(pagerDuty: try await req.application.pagerDuty.summary(),
                                            redirectURI: Self.redirectURI(req), canManage: user.isAdmin, formError: error)
-        return HTMLResponse.make(status: status, html: IntegrationsPage.render(model, context: req.pageContext(title: "Integrations", section: .integrations)))
+        return HTMLResponse.make(status: status, html: IntegrationsPage.render(model, context: req.pageContext(title: "Integrations", section: .settings)))
     }
 
     struct KeyForm: Content {
@@ -52,7 +52,7 @@ struct IntegrationsController {
             let connection = try await req.application.pagerDuty.connect(
                 apiKey: form.api_key ?? "", region: try Self.region(form.region), baseURL: form.base_url, actor: user.email)
             req.flash(.success, "PagerDuty connected with the API key ending …\(connection.secretLast4)\(connection.readOnly ? " (read-only)" : "").")
-            return req.redirect(to: Section.integrations.path)
+            return req.redirect(to: SettingsTab.integrations.path)
         } catch let failure as PagerDutyIntegration.Failure {
             return try await render(req, error: failure.message, status: failure.status)
         }
@@ -87,17 +87,17 @@ struct IntegrationsController {
         if try await req.application.pagerDuty.disconnect(actor: user.email) {
             req.flash(.success, "PagerDuty disconnected. Its stored credentials were deleted.")
         }
-        return req.redirect(to: Section.integrations.path)
+        return req.redirect(to: SettingsTab.integrations.path)
     }
 
     func callback(req: Request) async throws -> Response {
         guard let user = req.auth.get(User.self) else {
-            return req.redirectFound(to: "/sign-in?next=\(Section.integrations.path)")
+            return req.redirectFound(to: "/sign-in?next=\(SettingsTab.integrations.path)")
         }
         do {
             let connection = try await req.application.pagerDuty.completeOAuth(
                 state: req.query[String.self, at: "state"], code: req.query[String.self, at: "code"],
-                error: req.query[String.self, at: "error"], user: user, sessionNonce: req.session.data["pd_oauth_nonce"])
+                error: req.query[String.self, at: "error"], user: user, sessionNonce: req.browserSession["pd_oauth_nonce"])
             if connection.status == .missingScopes || connection.statusDetail != nil {
                 req.flash(.info, "PagerDuty connected with OAuth. \(connection.statusDetail ?? "")")
             } else {
@@ -106,7 +106,7 @@ struct IntegrationsController {
         } catch let failure as PagerDutyIntegration.Failure {
             req.flash(.error, failure.message)
         }
-        return req.redirect(to: Section.integrations.path)
+        return req.redirect(to: SettingsTab.integrations.path)
     }
 
     // MARK: Helpers
@@ -134,9 +134,9 @@ struct IntegrationsController {
     /// Binds an OAuth attempt to this browser session.
     static func sessionNonce(_ req: Request) -> String? {
         guard !req.auth.has(TokenAuthentication.self) else { return nil }
-        if let nonce = req.session.data["pd_oauth_nonce"] { return nonce }
+        if let nonce = req.browserSession["pd_oauth_nonce"] { return nonce }
         let nonce = [UInt8].random(count: 16).base64String()
-        req.session.data["pd_oauth_nonce"] = nonce
+        req.browserSession["pd_oauth_nonce"] = nonce
         return nonce
     }
 }

@@ -255,7 +255,7 @@ extension Request {
     /// The signed-in user, who must be an administrator.
     func requireAdmin() throws -> User {
         let user = try auth.require(User.self)
-        guard user.isAdmin else { throw APIError.forbidden }
+        guard user.isAdmin else { throw AppError.adminOnly }
         return user
     }
 }

@@ -80,7 +80,7 @@ struct RotationsController {
             shifts: shifts.map { ($0.start, $0.end, $0.people.map { byEmail[$0]?.name ?? $0 }) },
             owners: try await service.ownerEmails(try rotation.requireID()), canEdit: canEdit, error: error,
             problem: problem, syncedAt: duty.syncedAt, external: canEdit ? try await external(req) : nil,
-            history: try await service.history(rotation).map { ($0.occurredAt, $0.actor, $0.action, $0.beforeSummary, $0.afterSummary) })
+            history: try await AuditLog(db: req.db).history(of: rotation).map { ($0.occurredAt, $0.actor, $0.action, $0.beforeSummary, $0.afterSummary) })
         return HTMLResponse.make(status: status, html: RotationPage.render(model, context: req.pageContext(title: rotation.name, section: .rotations)))
     }
 

@@ -45,10 +45,10 @@ struct WebhooksAPIController {
 
     /// Creates a webhook; the secret is returned in clear once and stored sealed.
     static func create(url rawURL: String, rotation rotationCode: String?, by user: User, req: Request) async throws -> (Webhook, String, String?) {
-        let raw = rawURL.trimmingCharacters(in: .whitespaces)
-        guard let url = URL(string: raw), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-            throw APIError.invalidField("url", "expected an absolute http(s) URL, such as https://hooks.example.com/shiftbridge")
-        }
+        let policy = req.application.outboundPolicy
+        let raw = try policy.webhookURL(rawURL).string ?? rawURL
+        // The same check as at each send, so a URL that can never be delivered to is refused now.
+        do { try await policy.checkDeliveryTarget(raw) } catch { throw AppError.invalidField("url", OutboundTargetPolicy.unreachable) }
         let code = rotationCode?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         let rotation: Rotation? = if let code { try await req.application.rotations.find(code, for: user) } else { nil }
         let secret = RotationSecret.generate()

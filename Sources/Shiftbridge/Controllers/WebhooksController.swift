@@ -25,7 +25,7 @@ struct WebhooksController {
                                                              $0.lastError ?? $0.lastStatusCode.map { "HTTP \($0)" } ?? "—") }))
         }
         return HTMLResponse.make(status: status, html: WebhooksPage.render(.init(hooks: hooks, newSecret: created, error: error),
-                                                                           context: req.pageContext(title: "Webhooks", section: .integrations)))
+                                                                           context: req.pageContext(title: "Webhooks", section: .settings)))
     }
 
     struct Form: Content {

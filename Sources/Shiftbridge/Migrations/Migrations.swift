@@ -16,5 +16,6 @@ enum AppMigrations {
         CreateWebhooks(),
         IndexAuditEventsByTarget(),
         CreateProvisioning(),
+        AccountsAndAuditScopes(),
     ]
 }

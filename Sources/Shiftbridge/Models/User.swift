@@ -1,7 +1,7 @@
 import Fluent
 import Vapor
 
-/// A person who signs in to Shiftbridge. Every user is an administrator for now.
+/// A person who signs in to Shiftbridge: an administrator, or a user invited by one.
 final class User: Model, @unchecked Sendable {
     static let schema = "users"
 
@@ -25,4 +25,4 @@ final class User: Model, @unchecked Sendable {
     }
 }
 
-extension User: ModelSessionAuthenticatable {}
+extension User: Authenticatable {}

@@ -101,6 +101,12 @@ public struct SecretBox: Sendable {
         !sealed.hasPrefix("\(Self.prefix).\(primaryID).")
     }
 
+    /// A key for another purpose (signing CSRF tokens), derived from the primary key, so
+    /// every instance sharing the secret key derives the same one.
+    public func derivedKey(purpose: String) -> SymmetricKey {
+        SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data("shiftbridge:\(purpose)".utf8), using: keys[primaryID]!)))
+    }
+
     /// What may be shown of a secret: its last four characters.
     public static func last4(_ secret: String) -> String { String(secret.suffix(4)) }
 }

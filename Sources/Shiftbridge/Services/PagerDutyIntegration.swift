@@ -66,7 +66,7 @@ struct PagerDutyIntegration {
         guard key.count >= 8, !key.contains(" ") else {
             throw Failure(message: "Paste the whole API key from PagerDuty (Integrations → API Access Keys).", code: "invalid_field")
         }
-        let baseURL = try Self.url(rawBaseURL, field: "base_url") ?? region.apiBaseURL
+        let baseURL = try checkedHost(rawBaseURL, field: "base_url", vendor: .pagerDutyAPI) ?? region.apiBaseURL
         let client = makeClient(credential: .apiKey(key), baseURL: baseURL, quick: true)
         let account: String?
         let readOnly: Bool
@@ -97,8 +97,8 @@ struct PagerDutyIntegration {
         let secret = rawSecret.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !clientID.isEmpty else { throw Failure(message: "client_id: paste the Client ID PagerDuty showed when you registered the app.", code: "invalid_field") }
         guard !secret.isEmpty else { throw Failure(message: "client_secret: paste the Client Secret PagerDuty showed when you registered the app.", code: "invalid_field") }
-        let baseURL = try Self.url(rawBaseURL, field: "base_url")
-        let identityURL = try Self.url(rawIdentityURL, field: "identity_url") ?? region.identityBaseURL
+        let baseURL = try checkedHost(rawBaseURL, field: "base_url", vendor: .pagerDutyAPI)
+        let identityURL = try checkedHost(rawIdentityURL, field: "identity_url", vendor: .pagerDutyIdentity) ?? region.identityBaseURL
         let oauthApp = OAuthApp(clientID: clientID, clientSecret: secret, identityBaseURL: identityURL)
         let pkce = PKCE.generate()
         let state = [UInt8].random(count: 24).base64String().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
@@ -255,6 +255,14 @@ struct PagerDutyIntegration {
     /// themselves; every rotated token is sealed and saved before it is used.
     func client() async throws -> PagerDutyClient? {
         guard let connection = try await PagerDutyConnection.current(on: db) else { return nil }
+        // A connection stored before the policy allowed less: its credential stays here.
+        let policy = app.outboundPolicy
+        guard policy.allowsStoredAPIBase(connection.baseURL, vendor: .pagerDutyAPI),
+              connection.method == .apiKey || policy.allowsStoredAPIBase(connection.identityURL ?? PagerDutyRegion.us.identityBaseURL, vendor: .pagerDutyIdentity)
+        else {
+            throw Failure(message: "The stored PagerDuty address \(connection.baseURL) is not one of PagerDuty's; connect again with PagerDuty's own host.",
+                          status: .conflict, code: "host_not_allowed")
+        }
         switch connection.method {
         case .apiKey:
             guard let sealed = connection.sealedAPIKey else { return nil }
@@ -348,8 +356,9 @@ struct PagerDutyIntegration {
             return Failure(message: scopes.isEmpty
                 ? "PagerDuty refused access (403): the credential cannot read users and schedules."
                 : "PagerDuty refused access (403): missing scopes \(scopes.joined(separator: ", ")).")
-        case .transport(let detail):
-            return Failure(message: "Could not reach PagerDuty at \(baseURL): \(detail). Check the API base URL and the network.", status: .badGateway, code: "pagerduty_unreachable")
+        case .transport:
+            // The same words whatever happened below HTTP: what answered is not for the form to say.
+            return Failure(message: "Could not reach PagerDuty at \(baseURL). Check the API base URL and the network.", status: .badGateway, code: "pagerduty_unreachable")
         case .rateLimited:
             return Failure(message: "PagerDuty's rate limit is exhausted for this credential; try again in a minute.", status: .tooManyRequests, code: "rate_limited")
         default:
@@ -357,12 +366,13 @@ struct PagerDutyIntegration {
         }
     }
 
-    static func url(_ raw: String?, field: String) throws -> String? {
-        guard let raw = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !raw.isEmpty else { return nil }
-        guard let url = URL(string: raw), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-            throw Failure(message: "\(field): expected an absolute URL such as https://api.pagerduty.com", code: "invalid_field")
+    /// A base URL the outbound policy allows credentials to be sent to; nil keeps the region's.
+    private func checkedHost(_ raw: String?, field: String, vendor: OutboundTargetPolicy.Vendor) throws -> String? {
+        do {
+            return try app.outboundPolicy.apiBaseURL(raw, field: field, vendor: vendor)
+        } catch let error as AppError {
+            throw Failure(message: error.message, code: error.code)
         }
-        return raw.hasSuffix("/") ? String(raw.dropLast()) : raw
     }
 
     static func hash(_ state: String) -> String {

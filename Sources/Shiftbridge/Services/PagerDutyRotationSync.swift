@@ -38,7 +38,7 @@ struct PagerDutyRotationSync {
         try await db.transaction { db in
             try await rotation.save(on: db)
             try await RotationSync.query(on: db).filter(\.$rotation.$id == rotation.requireID()).delete()
-            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.schedule_changed", target: "rotation:\(rotation.code)",
+            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.schedule_changed", rotation: rotation,
                                         before: before, after: Rotations.describeSchedule(rotation))
         }
         _ = await sync(rotation)
@@ -170,7 +170,7 @@ struct PagerDutyRotationSync {
             state.onDutyUntil = plan.until
             try await state.save(on: db)
             if changed {
-                try await AuditEvent.record(on: db, actor: "pagerduty", action: "rotation.handoff", target: "rotation:\(rotation.code)",
+                try await AuditEvent.record(on: db, actor: "pagerduty", action: "rotation.handoff", rotation: rotation,
                                             before: before.isEmpty ? nil : before, after: onDuty.isEmpty ? "nobody" : onDuty)
                 try await Webhooks.dutyChanged(rotation, previous: Self.split(before), now: Self.split(onDuty), until: plan.until, at: now, on: db)
             }
@@ -192,7 +192,7 @@ struct PagerDutyRotationSync {
                 updates.append((try state.requireID(), onDuty, duty.until))
                 guard state.onDuty != onDuty else { continue }
                 let rotation = state.rotation
-                events.append(AuditEvent(actor: "pagerduty", action: "rotation.handoff", target: "rotation:\(rotation.code)",
+                events.append(AuditEvent(actor: "pagerduty", action: "rotation.handoff", rotation: rotation,
                                          before: state.onDuty.isEmpty ? nil : state.onDuty, after: onDuty.isEmpty ? "nobody" : onDuty))
                 try await Webhooks.dutyChanged(rotation, previous: Self.split(state.onDuty), now: Self.split(onDuty), until: duty.until, at: now, on: db, allHooks: hooks)
             }
@@ -253,7 +253,7 @@ struct PagerDutyRotationSync {
             rotation.position = 0
             try await rotation.save(on: db)
             try await RotationSync.query(on: db).filter(\.$rotation.$id == rotation.requireID()).delete()
-            try await AuditEvent.record(on: db, actor: actor, action: "rotation.schedule_changed", target: "rotation:\(rotation.code)",
+            try await AuditEvent.record(on: db, actor: actor, action: "rotation.schedule_changed", rotation: rotation,
                                         before: "PagerDuty schedule", after: "manual (PagerDuty was disconnected; members kept)")
         }
     }

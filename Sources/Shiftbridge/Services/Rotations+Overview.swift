@@ -34,10 +34,3 @@ extension Rotations {
         }
     }
 }
-
-extension Rotations {
-    /// The rotation's history: duty changes and edits, newest first.
-    func history(_ rotation: Rotation, limit: Int = 50) async throws -> [AuditEvent] {
-        try await AuditEvent.query(on: db).filter(\.$target == "rotation:\(rotation.code)").sort(\.$occurredAt, .descending).limit(limit).all()
-    }
-}

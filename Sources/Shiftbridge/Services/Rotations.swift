@@ -60,7 +60,7 @@ struct Rotations {
             try await RotationOwner(rotationID: rotationID, userID: try user.requireID()).create(on: db)
             try await setOwners(input.owners ?? [], creator: user, rotationID: rotationID, on: db)
             try await setMembers(input.members ?? [], rotationID: rotationID, on: db)
-            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.created", target: "rotation:\(code)",
+            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.created", rotation: rotation,
                                         after: "\(name); \(input.members?.count ?? 0) member(s); duty size \(dutySize)")
             return rotation
         }
@@ -96,7 +96,7 @@ struct Rotations {
             }
             if let owners = input.owners { try await setOwners(owners, creator: user, rotationID: rotationID, on: db, replacing: true) }
             try await rotation.save(on: db)
-            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.updated", target: "rotation:\(rotation.code)",
+            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.updated", rotation: rotation,
                                         before: before, after: try await summary(rotation, on: db))
             return rotation
         }
@@ -106,7 +106,7 @@ struct Rotations {
         try await requireEditor(rotation, user)
         try await db.transaction { db in
             try await rotation.delete(on: db)
-            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.deleted", target: "rotation:\(rotation.code)", before: rotation.name)
+            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.deleted", rotation: rotation, before: rotation.name)
         }
     }
 
@@ -154,7 +154,7 @@ struct Rotations {
         rotation.pagerDutyScheduleID = nil
         try await db.transaction { db in
             try await rotation.save(on: db)
-            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.schedule_changed", target: "rotation:\(rotation.code)",
+            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.schedule_changed", rotation: rotation,
                                         before: before, after: Self.describeSchedule(rotation))
         }
         return rotation
@@ -299,7 +299,7 @@ struct Rotations {
             rotation.positionAt = app.now()
             try await db.transaction { db in
                 try await rotation.save(on: db)
-                try await AuditEvent.record(on: db, actor: "schedule", action: "rotation.handoff", target: "rotation:\(rotation.code)",
+                try await AuditEvent.record(on: db, actor: "schedule", action: "rotation.handoff", rotation: rotation,
                                             before: saved.onDuty.joined(separator: ", "), after: state.onDuty.joined(separator: ", "))
                 try await Webhooks.dutyChanged(rotation, previous: saved.onDuty, now: state.onDuty, until: nextHandoff(rotation), at: app.now(), on: db)
             }
@@ -325,7 +325,7 @@ struct Rotations {
         rotation.positionAt = app.now()
         try await db.transaction { db in
             try await rotation.save(on: db)
-            try await AuditEvent.record(on: db, actor: actor, action: "rotation.rotated", target: "rotation:\(rotation.code)",
+            try await AuditEvent.record(on: db, actor: actor, action: "rotation.rotated", rotation: rotation,
                                         before: before.onDuty.joined(separator: ", "), after: after.onDuty.joined(separator: ", "))
             try await Webhooks.dutyChanged(rotation, previous: before.onDuty, now: after.onDuty, until: nextHandoff(rotation), at: app.now(), on: db)
         }
@@ -345,7 +345,7 @@ struct Rotations {
         rotation.positionAt = app.now()
         try await db.transaction { db in
             try await rotation.save(on: db)
-            try await AuditEvent.record(on: db, actor: actor, action: "rotation.set_on_duty", target: "rotation:\(rotation.code)",
+            try await AuditEvent.record(on: db, actor: actor, action: "rotation.set_on_duty", rotation: rotation,
                                         before: before.onDuty.joined(separator: ", "), after: after.onDuty.joined(separator: ", "))
             try await Webhooks.dutyChanged(rotation, previous: before.onDuty, now: after.onDuty, until: nextHandoff(rotation), at: app.now(), on: db)
         }
@@ -365,7 +365,7 @@ struct Rotations {
             secret.digest = RotationSecret.digest(value)
             secret.last4 = String(value.suffix(4))
             try await secret.create(on: db)
-            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.\(kind.rawValue)_issued", target: "rotation:\(rotation.code)",
+            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.\(kind.rawValue)_issued", rotation: rotation,
                                         after: "secret ending …\(secret.last4)")
         }
         return value
@@ -375,7 +375,7 @@ struct Rotations {
         try await requireEditor(rotation, user)
         try await db.transaction { db in
             try await RotationSecret.query(on: db).filter(\.$rotation.$id == rotation.requireID()).filter(\.$kind == kind).delete()
-            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.\(kind.rawValue)_revoked", target: "rotation:\(rotation.code)")
+            try await AuditEvent.record(on: db, actor: user.email, action: "rotation.\(kind.rawValue)_revoked", rotation: rotation)
         }
     }
 

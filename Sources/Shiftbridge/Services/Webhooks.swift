@@ -85,6 +85,7 @@ enum Webhooks {
         var status: Int?
         var failure: String?
         do {
+            try await app.outboundPolicy.checkDeliveryTarget(hook.url)
             let secret = try app.secretBox.open(hook.sealedSecret)
             let response = try await app.webhookTransport.send(TransportRequest(
                 method: "POST", url: hook.url,
@@ -95,7 +96,9 @@ enum Webhooks {
             status = response.status
             if !(200..<300).contains(response.status) { failure = "answered \(response.status)" }
         } catch {
-            failure = "\(error)".prefix(300).description
+            // One wording for every refusal and every failure to connect: what answered (or
+            // did not) on a network is not for the log a user reads.
+            failure = OutboundTargetPolicy.unreachable
         }
         delivery.attempts += 1
         delivery.lastStatusCode = status

@@ -45,6 +45,9 @@ extension APIError {
         switch error {
         case let error as APIError:
             return error
+        case let error as AppError:
+            return APIError(status: status(for: error.kind), code: error.code, message: error.message,
+                            problems: error.problems?.map { .init(line: $0.line, message: $0.message) })
         case let error as DecodingError:
             return from(decoding: error)
         case let error as AbortError:
@@ -72,6 +75,21 @@ extension APIError {
             return APIError(status: .badRequest, code: "invalid_json", message: "The request body is not valid JSON")
         @unknown default:
             return APIError(status: .badRequest, code: "invalid_request", message: "The request body could not be read")
+        }
+    }
+
+    /// The one place a kind of failure becomes an HTTP status.
+    static func status(for kind: AppError.Kind) -> HTTPResponseStatus {
+        switch kind {
+        case .invalid: .unprocessableEntity
+        case .conflict: .conflict
+        case .notFound: .notFound
+        case .forbidden: .forbidden
+        case .unauthenticated: .unauthorized
+        case .upstream: .badGateway
+        case .unavailable: .serviceUnavailable
+        case .rateLimited: .tooManyRequests
+        case .tooLarge: .payloadTooLarge
         }
     }
 

@@ -4,7 +4,14 @@ import Vapor
 extension Application {
     private struct ConfigKey: StorageKey { typealias Value = AppConfig }
     private struct SecretBoxKey: StorageKey { typealias Value = SecretBox }
-    private struct LoginLimiterKey: StorageKey { typealias Value = LoginRateLimiter }
+    private struct SignInThrottleKey: StorageKey { typealias Value = SignInThrottle }
+    private struct OutboundPolicyKey: StorageKey { typealias Value = OutboundTargetPolicy }
+
+    /// Where outbound requests may go (set up in `configure`; tests may swap the resolver).
+    var outboundPolicy: OutboundTargetPolicy {
+        get { storage[OutboundPolicyKey.self]! }
+        set { storage[OutboundPolicyKey.self] = newValue }
+    }
 
     var appConfig: AppConfig {
         get { storage[ConfigKey.self]! }
@@ -24,10 +31,16 @@ extension Application {
         set { storage[ClockKey.self] = newValue }
     }
 
-    var loginLimiter: LoginRateLimiter {
-        get { storage[LoginLimiterKey.self]! }
-        set { storage[LoginLimiterKey.self] = newValue }
+    var signInThrottle: SignInThrottle {
+        get { storage[SignInThrottleKey.self]! }
+        set { storage[SignInThrottleKey.self] = newValue }
     }
+
+    var userAccounts: UserAccounts {
+        UserAccounts(db: db, passwords: BcryptPasswordHashing(hasher: password.async), tokenCache: tokenCache, now: now)
+    }
+
+    var apiTokens: APITokens { APITokens(db: db, cache: tokenCache) }
 }
 
 extension Request {

@@ -33,6 +33,10 @@ final class ReadCache<Value: Sendable>: Sendable {
         }
     }
 
+    func remove(_ key: String) {
+        _ = entries.withLockedValue { $0.removeValue(forKey: key) }
+    }
+
     func removeAll() {
         entries.withLockedValue { $0.removeAll() }
         warmedAt.withLockedValue { $0 = nil }

@@ -3,7 +3,7 @@ import Plot
 /// Sign-in and first-run set-up share one small centred card.
 enum AuthPage {
     struct Model {
-        enum Kind { case signIn, setup }
+        enum Kind { case signIn, setup, invitation }
         let kind: Kind
         var email: String = ""
         var next: String?
@@ -13,36 +13,44 @@ enum AuthPage {
     static func render(_ model: Model, context: PageContext) -> String {
         Layout.render(context) {
             Div {
-                H1(model.kind == .signIn ? "Sign in" : "Create the first administrator")
-                if model.kind == .setup {
+                switch model.kind {
+                case .signIn: H1("Sign in")
+                case .setup:
+                    H1("Create the first administrator")
                     Paragraph("No administrator exists yet. The account you create here manages integrations, rotations and provisioning.")
                         .class("muted")
+                case .invitation:
+                    H1("Join Shiftbridge")
+                    Paragraph("You were invited as \(model.email). Choose a password to finish.").class("muted")
                 }
                 if let error = model.error {
                     Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
                 }
-                Form(url: model.kind == .signIn ? "/sign-in" : "/setup", method: .post) {
+                Form(url: model.kind == .invitation ? "" : (model.kind == .signIn ? "/sign-in" : "/setup"), method: .post) {
                     CSRFField(token: context.csrfToken)
                     if let next = model.next { Input(type: .hidden, name: "next", value: next) }
-                    FormField(label: "Email", name: "email", type: .email, value: model.email, autocomplete: "username")
+                    if model.kind == .invitation {
+                        // For password managers: the account the new password belongs to.
+                        Input(type: .hidden, name: "email", value: model.email).attribute(named: "autocomplete", value: "username")
+                    } else {
+                        FormField(label: "Email", name: "email", type: .email, value: model.email, autocomplete: "username")
+                    }
                     FormField(
                         label: "Password", name: "password", type: .password,
                         autocomplete: model.kind == .signIn ? "current-password" : "new-password",
-                        hint: model.kind == .setup ? "At least \(PasswordPolicy.minimumLength) characters." : nil)
-                    Button(model.kind == .signIn ? "Sign in" : "Create administrator")
-                        .class("button primary").attribute(named: "type", value: "submit")
+                        hint: model.kind == .signIn ? nil : "At least \(PasswordPolicy.minimumLength) characters; a phrase of four unrelated words works well.")
+                    Button(submitLabel(model.kind)).class("button primary").attribute(named: "type", value: "submit")
                 }
             }
             .class("card narrow")
         }
     }
-}
 
-enum PasswordPolicy {
-    static let minimumLength = 12
-
-    /// Nil when acceptable, else what to change.
-    static func problem(with password: String) -> String? {
-        password.count < minimumLength ? "The password must be at least \(minimumLength) characters long." : nil
+    private static func submitLabel(_ kind: Model.Kind) -> String {
+        switch kind {
+        case .signIn: "Sign in"
+        case .setup: "Create administrator"
+        case .invitation: "Join"
+        }
     }
 }

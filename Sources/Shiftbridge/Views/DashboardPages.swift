@@ -10,7 +10,7 @@ enum HomePage {
         Layout.render(context) {
             H1("Overview")
             Div {
-                for section in [Section.rotations, .people, .provisioning, .integrations] {
+                for section in [Section.rotations, .people, .provisioning, .settings] where context.isAdmin || !section.adminOnly {
                     Link(url: section.path) {
                         H2(section.title)
                         Paragraph(summary(section)).class("muted")
@@ -30,7 +30,7 @@ enum HomePage {
         case .rotations: "Who is on duty, and rotations that follow PagerDuty schedules."
         case .people: "Everyone Shiftbridge knows, matched to PagerDuty by email."
         case .provisioning: "HR-driven hires, changes and terminations in PagerDuty."
-        case .integrations: "Connect PagerDuty with an API key or OAuth 2.0."
+        case .settings: "Integrations, webhooks, users and API tokens."
         case .audit: "Every change, who made it, and what it changed."
         }
     }

@@ -13,7 +13,8 @@ enum IntegrationsPage {
 
     static func render(_ model: Model, context: PageContext) -> String {
         Layout.render(context) {
-            H1("Integrations")
+            H1("Settings")
+            SettingsTabs(current: .integrations, isAdmin: context.isAdmin)
             Paragraph("Connect the services Shiftbridge works with. Only administrators can change these.").class("muted")
             Paragraph {
                 Text("Outbound notifications of duty changes: ")
@@ -188,10 +189,7 @@ private struct RegionField: Component {
     let name: String
     var body: Component {
         Label("Region") {
-            // Fixed markup: Plot's option element takes no text content.
-            Node<HTML.BodyContext>.raw("""
-            <select name="\(name)"><option value="us">US (api.pagerduty.com)</option><option value="eu">EU (api.eu.pagerduty.com)</option></select>
-            """)
+            Select(name: name, options: [("us", "US (api.pagerduty.com)"), ("eu", "EU (api.eu.pagerduty.com)")], selected: "us")
         }
         .class("field")
     }

@@ -3,23 +3,58 @@ import Vapor
 
 /// Sections of the dashboard, in navigation order.
 enum Section: String, CaseIterable, Sendable {
-    case rotations, people, provisioning, integrations, audit
+    case rotations, people, provisioning, settings, audit
 
     var title: String {
         switch self {
         case .rotations: "Rotations"
         case .people: "People"
         case .provisioning: "Provisioning"
-        case .integrations: "Integrations"
+        case .settings: "Settings"
         case .audit: "Audit log"
         }
     }
 
-    var path: String {
+    var path: String { "/\(rawValue)" }
+
+    /// Sections only administrators see.
+    var adminOnly: Bool { self == .provisioning }
+}
+
+/// The pages under Settings, in tab order.
+enum SettingsTab: String, CaseIterable, Sendable {
+    case integrations, webhooks, users, tokens
+
+    var title: String {
         switch self {
-        case .integrations: "/settings/integrations"
-        default: "/\(rawValue)"
+        case .integrations: "Integrations"
+        case .webhooks: "Webhooks"
+        case .users: "Users"
+        case .tokens: "API tokens"
         }
+    }
+
+    var path: String { "/settings/\(rawValue)" }
+    var adminOnly: Bool { self != .tokens }
+
+    /// Where Settings opens: the first tab this viewer may use.
+    static func first(isAdmin: Bool) -> SettingsTab { isAdmin ? .integrations : .tokens }
+}
+
+/// The tabs at the top of every Settings page.
+struct SettingsTabs: Component {
+    let current: SettingsTab
+    let isAdmin: Bool
+
+    var body: Component {
+        Navigation {
+            for tab in SettingsTab.allCases where isAdmin || !tab.adminOnly {
+                Link(tab.title, url: tab.path)
+                    .class(tab == current ? "tab active" : "tab")
+                    .attribute(named: "aria-current", value: tab == current ? "page" : nil)
+            }
+        }
+        .class("tabs").attribute(named: "aria-label", value: "Settings")
     }
 }
 
@@ -28,6 +63,7 @@ struct PageContext: Sendable {
     var title: String
     var section: Section?
     var userEmail: String?
+    var isAdmin = false
     var csrfToken: String
     var flash: Flash?
 
@@ -42,47 +78,36 @@ extension Request {
     /// Builds the page context, consuming any flash stored by the previous request.
     func pageContext(title: String, section: Section? = nil) -> PageContext {
         var flash: PageContext.Flash?
-        if let raw = session.data["flash"], let data = raw.data(using: .utf8) {
-            flash = try? JSONDecoder().decode(PageContext.Flash.self, from: data)
-            session.data["flash"] = nil
+        if let raw = browserSession["flash"] {
+            flash = try? JSONDecoder().decode(PageContext.Flash.self, from: Data(raw.utf8))
+            browserSession["flash"] = nil
         }
-        return PageContext(
-            title: title, section: section, userEmail: auth.get(User.self)?.email,
-            csrfToken: csrfToken, flash: flash)
+        let user = auth.get(User.self)
+        return PageContext(title: title, section: section, userEmail: user?.email, isAdmin: user?.isAdmin ?? false, csrfToken: csrfToken, flash: flash)
     }
 
     /// Stores a message for the next page this session renders (post/redirect/get).
     func flash(_ kind: PageContext.Flash.Kind, _ message: String) {
         if let data = try? JSONEncoder().encode(PageContext.Flash(kind: kind, message: message)) {
-            session.data["flash"] = String(decoding: data, as: UTF8.self)
+            browserSession["flash"] = String(decoding: data, as: UTF8.self)
         }
     }
 }
 
-/// The page frame: head, top bar with navigation, flash, and the page's content.
+/// The page frame: top bar with navigation, flash, and the page's content.
 enum Layout {
     static func render(_ context: PageContext, @ComponentBuilder content: () -> Component) -> String {
         let body = content()
-        return HTML(
-            .lang(.english),
-            .head(
-                .meta(.charset(.utf8)),
-                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .title("\(context.title) · Shiftbridge"),
-                .link(.rel(.stylesheet), .href("/static/app.css")),
-                .script(.src("/static/app.js"), .attribute(named: "defer"))
-            ),
-            .body(
-                .component(TopBar(context: context)),
-                .main(
-                    .class("container"),
-                    .unwrap(context.flash) { flash in
-                        .div(.class("flash flash-\(flash.kind.rawValue)"), .attribute(named: "role", value: "status"), .text(flash.message))
-                    },
-                    .component(body)
-                )
-            )
-        ).render()
+        return Document.render(title: "\(context.title) · Shiftbridge") {
+            TopBar(context: context)
+            Element(name: "main") {
+                if let flash = context.flash {
+                    Div(flash.message).class("flash flash-\(flash.kind.rawValue)").attribute(named: "role", value: "status")
+                }
+                body
+            }
+            .class("container")
+        }
     }
 }
 
@@ -94,7 +119,7 @@ private struct TopBar: Component {
             Link("Shiftbridge", url: "/").class("brand")
             if let email = context.userEmail {
                 Navigation {
-                    for section in Section.allCases {
+                    for section in Section.allCases where context.isAdmin || !section.adminOnly {
                         Link(section.title, url: section.path)
                             .class(section == context.section ? "active" : "")
                             .attribute(named: "aria-current", value: section == context.section ? "page" : nil)
@@ -119,7 +144,7 @@ private struct TopBar: Component {
 struct CSRFField: Component {
     let token: String
     var body: Component {
-        Input(type: .hidden, name: CSRFMiddleware.formField, value: token)
+        Input(type: .hidden, name: CSRFProtection.formField, value: token)
     }
 }
 

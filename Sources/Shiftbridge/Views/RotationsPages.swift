@@ -227,7 +227,8 @@ enum RotationPage {
                     CSRFField(token: context.csrfToken)
                     Div {
                         Label("Type") {
-                            Node<HTML.BodyContext>.raw(scheduleTypeSelect(model.scheduleType))
+                            Select(name: "type", options: [("manual", "Manual (Rotate button)"), ("daily", "Daily"), ("weekly", "Weekly"), ("weekdays", "Custom days")],
+                                   selected: model.scheduleType)
                         }
                         .class("field")
                         FormField(label: "Time (HH:mm)", name: "time", value: model.scheduleTime, required: false)
@@ -241,13 +242,6 @@ enum RotationPage {
                 .class("card")
             }
         }
-    }
-
-    private static func scheduleTypeSelect(_ current: String) -> String {
-        let options = [("manual", "Manual (Rotate button)"), ("daily", "Daily"), ("weekly", "Weekly"), ("weekdays", "Custom days")]
-        return "<select name=\"type\">" + options.map { value, label in
-            "<option value=\"\(value)\"\(value == current ? " selected" : "")>\(label)</option>"
-        }.joined() + "</select>"
     }
 }
 

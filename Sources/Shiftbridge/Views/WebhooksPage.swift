@@ -19,7 +19,8 @@ enum WebhooksPage {
 
     static func render(_ model: Model, context: PageContext) -> String {
         Layout.render(context) {
-            H1("Webhooks")
+            H1("Settings")
+            SettingsTabs(current: .webhooks, isAdmin: context.isAdmin)
             Paragraph("Every duty change is POSTed as JSON to these URLs, signed: X-Shiftbridge-Signature is v1= and the hex HMAC-SHA256 of \"<X-Shiftbridge-Timestamp>.<body>\" with the webhook's secret. Failed deliveries are retried with backoff, up to 8 times.").class("muted")
             if let created = model.newSecret {
                 Div {

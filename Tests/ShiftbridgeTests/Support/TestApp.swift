@@ -31,7 +31,9 @@ func withTestApp(
 ) async throws {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("shiftbridge-test-\(UUID().uuidString)").path
-    var environment = ["SHIFTBRIDGE_DATA_DIR": directory]
+    // Tests meet the emulators and receivers on loopback; the outbound-target tests narrow these again.
+    var environment = ["SHIFTBRIDGE_DATA_DIR": directory, "SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS": "1",
+                       "SHIFTBRIDGE_ALLOW_PRIVATE_TARGETS": "1", "SHIFTBRIDGE_ALLOW_HTTP_HOSTS": "127.0.0.1,localhost"]
     var scratchDatabase: (admin: String, name: String)?
     if database == .postgres {
         let admin = try #require(TestDatabase.postgresURL, TestDatabase.postgresSkipReason)
@@ -136,6 +138,12 @@ extension Application {
     /// Creates an administrator the way the CLI does.
     @discardableResult
     func createAdmin(email: String = "ops@example.com", password: String = testPassword) async throws -> User {
-        try await AdminAccounts.create(email: email, password: password, actor: "test", app: self)
+        try await userAccounts.createAdministrator(email: email, password: password, actor: "test")
+    }
+
+    /// An API token for the account with `email`, as `shiftbridge admin token` makes it.
+    func issueToken(email: String = "ops@example.com", name: String = "t") async throws -> String {
+        let user = try #require(try await User.query(on: db).filter(\.$email == email).first())
+        return try await apiTokens.issue(for: user, name: name, actor: "test").1
     }
 }

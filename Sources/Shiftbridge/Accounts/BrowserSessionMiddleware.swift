@@ -1,0 +1,67 @@
+import Crypto
+import Fluent
+import Foundation
+import Vapor
+
+/// Reads the session cookie, signs its user in, and writes what changed when the response
+/// leaves: a new row (and id) at sign-in, the row's removal at sign-out, new values otherwise.
+struct BrowserSessionMiddleware: AsyncMiddleware {
+    static let cookieName = "shiftbridge_session"
+    let secureCookies: Bool
+    let now: @Sendable () -> Date
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        var stored: WebSession?
+        if let cookie = request.cookies[Self.cookieName]?.string, !cookie.isEmpty {
+            stored = try await WebSession.query(on: request.db).filter(\.$id == Self.digest(cookie)).filter(\.$expiresAt > now())
+                .with(\.$user).first()
+        }
+        let session = BrowserSession(stored: stored, values: stored.map { Self.decode($0.data) } ?? [:])
+        request.setBrowserSession(session)
+        if let stored { request.auth.login(stored.user) }
+
+        let response = try await next.respond(to: request)
+
+        switch session.change {
+        case .signIn(let user):
+            if let stored { try await stored.delete(on: request.db) }
+            let token = Self.newToken()
+            try await WebSession(idHash: Self.digest(token), userID: try user.requireID(), data: Self.encode(session.values), createdAt: now())
+                .create(on: request.db)
+            response.cookies[Self.cookieName] = cookie(token)
+        case .signOut:
+            if let stored { try await stored.delete(on: request.db) }
+            response.cookies[Self.cookieName] = .expired
+        case .none:
+            if let stored, session.valuesChanged {
+                stored.data = Self.encode(session.values)
+                try await stored.save(on: request.db)
+            } else if stored == nil, request.cookies[Self.cookieName] != nil {
+                // An unknown or expired id: the browser forgets it.
+                response.cookies[Self.cookieName] = .expired
+            }
+        }
+        return response
+    }
+
+    private func cookie(_ token: String) -> HTTPCookies.Value {
+        HTTPCookies.Value(string: token, maxAge: Int(WebSession.lifetime), path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+
+    static func newToken() -> String {
+        Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func decode(_ json: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+    }
+
+    static func encode(_ values: [String: String]) -> String {
+        (try? String(decoding: JSONEncoder().encode(values), as: UTF8.self)) ?? "{}"
+    }
+}

@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+import Vapor
+
+/// Cross-site request forgery protection for cookie-borne requests, signed-in or not, without
+/// a session row: a random cookie, and forms that carry its HMAC under a key derived from the
+/// secret key (so a cookie planted by another site is useless without the matching token).
+/// Token-authenticated API calls are exempt: no browser sends them on its own.
+struct CSRFProtection: AsyncMiddleware {
+    static let cookieName = "shiftbridge_csrf"
+    static let formField = "_csrf"
+    static let header = "X-CSRF-Token"
+
+    let key: SymmetricKey
+    let secureCookies: Bool
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let state = CSRFState(key: key, cookie: request.cookies[Self.cookieName]?.string)
+        request.storage[CSRFState.Key.self] = state
+        let safe: [HTTPMethod] = [.GET, .HEAD, .OPTIONS]
+        if !safe.contains(request.method), !request.auth.has(TokenAuthentication.self) {
+            let sent = request.headers.first(name: Self.header) ?? (try? request.content.get(String.self, at: Self.formField))
+            guard let cookie = state.cookie, let sent, Self.constantTimeEqual(sent, state.token(for: cookie)) else {
+                throw AppError(.forbidden, code: "csrf_failed", "The form expired or did not come from this site. Reload the page and try again.")
+            }
+        }
+        let response = try await next.respond(to: request)
+        if let fresh = state.issued {
+            response.cookies[Self.cookieName] = HTTPCookies.Value(string: fresh, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
+        }
+        return response
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// One request's CSRF cookie: the one it brought, or a new one issued for its forms.
+final class CSRFState: @unchecked Sendable {
+    struct Key: StorageKey { typealias Value = CSRFState }
+
+    private let key: SymmetricKey
+    private(set) var cookie: String?
+    private(set) var issued: String?
+
+    init(key: SymmetricKey, cookie: String?) {
+        self.key = key
+        self.cookie = cookie.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func token(for cookie: String) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(cookie.utf8), using: key)).base64EncodedString()
+    }
+
+    /// The token forms carry, issuing a cookie when the browser has none.
+    var token: String {
+        if let cookie { return token(for: cookie) }
+        return token(for: rotate())
+    }
+
+    /// A new cookie (at sign-in and sign-out): forms rendered before no longer post.
+    @discardableResult
+    func rotate() -> String {
+        let fresh = BrowserSessionMiddleware.newToken()
+        cookie = fresh
+        issued = fresh
+        return fresh
+    }
+}
+
+extension Request {
+    /// The token this request's forms post back; forms rendered for another browser fail.
+    var csrfToken: String {
+        storage[CSRFState.Key.self]?.token ?? ""
+    }
+
+    func rotateCSRF() {
+        storage[CSRFState.Key.self]?.rotate()
+    }
+}

@@ -1,0 +1,183 @@
+import Crypto
+import Fluent
+import Foundation
+
+/// Who may sign in: administrators, and users invited by them. The one place accounts are
+/// created, invited, changed and removed (the CLI, the pages, the API and the demo use it).
+struct UserAccounts {
+    let db: any Database
+    let passwords: any PasswordHashing
+    /// Token checks cached with the user they found: a role change or removal empties it.
+    let tokenCache: ReadCache<AuthenticatedToken>
+    let now: @Sendable () -> Date
+
+    enum Role: String, Codable, Sendable, CaseIterable {
+        case admin, user
+
+        init(isAdmin: Bool) { self = isAdmin ? .admin : .user }
+        var isAdmin: Bool { self == .admin }
+    }
+
+    static let maxEmailLength = 254
+
+    /// A valid, normalised email, or an error naming the field.
+    static func email(_ raw: String, field: String = "email") throws -> String {
+        let email = User.normalize(email: raw)
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.utf8.count <= maxEmailLength, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), email.allSatisfy({ !$0.isWhitespace && $0 != "<" && $0 != ">" && $0 != "\"" })
+        else { throw AppError.invalidField(field, "enter a valid address (at most \(maxEmailLength) characters), such as ops@example.com") }
+        return email
+    }
+
+    // MARK: Creating accounts
+
+    func createAdministrator(email rawEmail: String, password: String, actor: String) async throws -> User {
+        let email = try Self.email(rawEmail)
+        if let problem = PasswordPolicy.problem(with: password, email: email) { throw AppError.invalidField("password", problem) }
+        let hash = try await passwords.hash(password)
+        return try await db.transaction { db in
+            guard try await User.query(on: db).filter(\.$email == email).first() == nil else {
+                throw AppError(.conflict, code: "duplicate_email", "An account for \(email) already exists.")
+            }
+            let user = User(email: email, passwordHash: hash, isAdmin: true)
+            try await user.create(on: db)
+            try await AuditEvent.record(on: db, actor: actor, action: "admin.created", target: "user:\(email)")
+            return user
+        }
+    }
+
+    /// The first administrator, from the set-up page: only while nobody has an account.
+    func createFirstAdministrator(email rawEmail: String, password: String) async throws -> User? {
+        let email = try Self.email(rawEmail)
+        if let problem = PasswordPolicy.problem(with: password, email: email) { throw AppError.invalidField("password", problem) }
+        let hash = try await passwords.hash(password)
+        // The transaction keeps two racing set-ups from both winning.
+        return try await db.transaction { db in
+            guard try await User.query(on: db).count() == 0 else { return nil }
+            let user = User(email: email, passwordHash: hash, isAdmin: true)
+            try await user.create(on: db)
+            try await AuditEvent.record(on: db, actor: email, action: "admin.created", target: "user:\(email)", after: "first administrator, created in the browser")
+            return user
+        }
+    }
+
+    /// The account these credentials open, or nil.
+    func verify(email rawEmail: String, password: String) async throws -> User? {
+        let email = User.normalize(email: rawEmail)
+        guard let user = try await User.query(on: db).filter(\.$email == email).first() else {
+            // About the same time whether or not the account exists.
+            _ = try? await passwords.hash(password)
+            return nil
+        }
+        return try await passwords.verify(password, created: user.passwordHash) ? user : nil
+    }
+
+    // MARK: Invitations
+
+    /// Invites `email` with `role`; returns the invitation and its one-time token (shown once).
+    /// Inviting again replaces an earlier invitation.
+    func invite(email rawEmail: String, role: Role, by actor: User) async throws -> (Invitation, String) {
+        let email = try Self.email(rawEmail)
+        let token = BrowserSessionMiddleware.newToken()
+        return try await db.transaction { db in
+            guard try await User.query(on: db).filter(\.$email == email).first() == nil else {
+                throw AppError(.conflict, code: "duplicate_email", "email: \(email) already has an account")
+            }
+            try await Invitation.query(on: db).filter(\.$email == email).delete()
+            let invitation = Invitation()
+            invitation.email = email
+            invitation.isAdmin = role.isAdmin
+            invitation.tokenHash = BrowserSessionMiddleware.digest(token)
+            invitation.invitedBy = actor.email
+            invitation.createdAt = now()
+            invitation.expiresAt = now().addingTimeInterval(Invitation.lifetime)
+            try await invitation.create(on: db)
+            try await AuditEvent.record(on: db, actor: actor.email, action: "user.invited", target: "user:\(email)", after: role.rawValue)
+            return (invitation, token)
+        }
+    }
+
+    /// The open invitation a link carries, or nil (unknown, used or expired).
+    func invitation(token: String) async throws -> Invitation? {
+        try await Invitation.query(on: db).filter(\.$tokenHash == BrowserSessionMiddleware.digest(token)).filter(\.$expiresAt > now()).first()
+    }
+
+    func invitations() async throws -> [Invitation] {
+        try await Invitation.query(on: db).filter(\.$expiresAt > now()).sort(\.$createdAt, .descending).all()
+    }
+
+    /// Creates the invited account with the password chosen; the link cannot be used again.
+    func accept(token: String, password: String) async throws -> User {
+        guard let invitation = try await invitation(token: token) else {
+            throw AppError(.notFound, code: "invitation_expired", "This invitation is unknown, used or expired; ask an administrator for a new one.")
+        }
+        if let problem = PasswordPolicy.problem(with: password, email: invitation.email) { throw AppError.invalidField("password", problem) }
+        let hash = try await passwords.hash(password)
+        return try await db.transaction { db in
+            guard let current = try await Invitation.find(invitation.requireID(), on: db) else {
+                throw AppError(.conflict, code: "invitation_used", "This invitation was just used.")
+            }
+            try await current.delete(on: db)
+            guard try await User.query(on: db).filter(\.$email == invitation.email).first() == nil else {
+                throw AppError(.conflict, code: "duplicate_email", "An account for \(invitation.email) already exists; sign in instead.")
+            }
+            let user = User(email: invitation.email, passwordHash: hash, isAdmin: invitation.isAdmin)
+            try await user.create(on: db)
+            try await AuditEvent.record(on: db, actor: invitation.email, action: "user.joined", target: "user:\(invitation.email)",
+                                        after: "\(Role(isAdmin: invitation.isAdmin).rawValue), invited by \(invitation.invitedBy)")
+            return user
+        }
+    }
+
+    func revokeInvitation(_ id: UUID?, by actor: User) async throws {
+        guard let id, let invitation = try await Invitation.find(id, on: db) else { throw AppError.notFound("Invitation") }
+        try await db.transaction { db in
+            try await invitation.delete(on: db)
+            try await AuditEvent.record(on: db, actor: actor.email, action: "user.invitation_revoked", target: "user:\(invitation.email)")
+        }
+    }
+
+    // MARK: Changing and removing
+
+    func users() async throws -> [User] {
+        try await User.query(on: db).sort(\.$email).all()
+    }
+
+    func find(_ id: UUID?) async throws -> User {
+        guard let id, let user = try await User.find(id, on: db) else { throw AppError.notFound("User") }
+        return user
+    }
+
+    /// Changes a role; the last administrator stays one, and nobody demotes themselves.
+    func setRole(_ user: User, to role: Role, by actor: User) async throws {
+        guard user.isAdmin != role.isAdmin else { return }
+        if !role.isAdmin {
+            guard user.id != actor.id else { throw AppError(.conflict, code: "self_demotion", "You cannot take away your own administrator role; ask another administrator.") }
+            guard try await User.query(on: db).filter(\.$isAdmin == true).count() > 1 else {
+                throw AppError(.conflict, code: "last_admin", "\(user.email) is the last administrator.")
+            }
+        }
+        try await db.transaction { db in
+            user.isAdmin = role.isAdmin
+            try await user.save(on: db)
+            try await AuditEvent.record(on: db, actor: actor.email, action: "user.role_changed", target: "user:\(user.email)",
+                                        before: Role(isAdmin: !role.isAdmin).rawValue, after: role.rawValue)
+        }
+        tokenCache.removeAll()
+    }
+
+    /// Removes an account: its sessions and API tokens go with it (at once on this instance).
+    func remove(_ user: User, by actor: User) async throws {
+        guard user.id != actor.id else { throw AppError(.conflict, code: "self_removal", "You cannot remove your own account.") }
+        if user.isAdmin, try await User.query(on: db).filter(\.$isAdmin == true).count() <= 1 {
+            throw AppError(.conflict, code: "last_admin", "\(user.email) is the last administrator.")
+        }
+        try await db.transaction { db in
+            try await user.delete(on: db)
+            try await AuditEvent.record(on: db, actor: actor.email, action: "user.removed", target: "user:\(user.email)",
+                                        before: Role(isAdmin: user.isAdmin).rawValue)
+        }
+        tokenCache.removeAll()
+    }
+}
