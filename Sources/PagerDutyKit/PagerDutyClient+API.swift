@@ -37,6 +37,10 @@ extension PagerDutyClient {
                 throw PagerDutyError.invalidInput(message: "Email has already been taken", code: 2001, errors: errors)
             }
             return (existing, true)
+        } catch let error as PagerDutyError where error.isRetryable {
+            // No usable answer: the user may exist although its answer was lost. Look before failing.
+            guard let email = input.email, let existing = try? await user(email: email) else { throw error }
+            return (existing, true)
         }
     }
 

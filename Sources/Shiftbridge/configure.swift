@@ -56,6 +56,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
         app.lifecycle.use(PeriodicJob(every: 1) { await RotationSyncScheduler.syncOnce($0) })
         app.lifecycle.use(PeriodicJob(every: 1) { await Webhooks.deliverDue($0) })
         app.lifecycle.use(PeriodicJob(every: 30) { await ProvisioningJobs.runOnce($0) })
+        app.lifecycle.use(PeriodicJob(every: 3600) { app in _ = try? await ExpiredSessionsPruner.runOnce(db: app.db, now: app.now()) })
     }
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(AdminCommand(), as: "admin")

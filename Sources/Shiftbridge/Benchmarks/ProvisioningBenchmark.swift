@@ -59,7 +59,7 @@ public enum ProvisioningBenchmark {
         for employee in parsed { _ = try encoder.encode(employee) }
         let encodeSeconds = Date().timeIntervalSince(started)
         started = Date()
-        let summary = try await service.importCSV(csv, actor: "benchmark")
+        let summary = try await service.importCSV(Data(csv.utf8), actor: "benchmark")
         let importSeconds = Date().timeIntervalSince(started)
         _ = try await control("POST", "/_emulator/stats/reset")
         started = Date()
@@ -97,7 +97,7 @@ public enum ProvisioningBenchmark {
         let key2 = emulator.state.createAPIKey(readOnly: false)
         _ = try await app.pagerDuty.connect(apiKey: key2, region: .us, baseURL: emulator.baseURL, actor: "benchmark")
         let hires = (0..<options.hires).map { row(options.employees + $0, email: "hire\($0)@scale.example") }
-        _ = try await service.importCSV(([header] + hires).joined(separator: "\n"), actor: "benchmark")
+        _ = try await service.importCSV(Data(([header] + hires).joined(separator: "\n").utf8), actor: "benchmark")
         _ = try await control("POST", "/_emulator/stats/reset")
         let hireRun = try await service.startRun(dryRun: false, actor: "benchmark")
         let applyStarted = Date()
@@ -129,7 +129,7 @@ public enum ProvisioningBenchmark {
                 expected.append(("hire\(index)@scale.example", 2))
             }
         }
-        _ = try await service.importCSV(([header] + rows).joined(separator: "\n"), actor: "benchmark")
+        _ = try await service.importCSV(Data(([header] + rows).joined(separator: "\n").utf8), actor: "benchmark")
         _ = try await control("POST", "/_emulator/stats/reset")
         _ = try await control("POST", "/_emulator/faults", ["rate": options.faultRate, "kinds": ["500"], "paths": ["/users"], "when": "after"])
         var rounds = 0

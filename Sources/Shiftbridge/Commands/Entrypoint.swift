@@ -1,4 +1,5 @@
 import Foundation
+import ConsoleKit
 import Logging
 import Vapor
 
@@ -12,7 +13,11 @@ public enum Entrypoint {
             printError(error)
             exit(2)
         }
-        try? LoggingSystem.bootstrap(from: &env)
+        // Every log line passes the redactor, whichever library writes it.
+        try? LoggingSystem.bootstrap(from: &env) { level in
+            let console = Terminal()
+            return { label in RedactingLogHandler(ConsoleLogger(label: label, console: console, level: level)) }
+        }
         var arguments = env.arguments
         let subcommand = arguments.count > 1 ? arguments[1] : nil
         if subcommand == "pagerduty-emulator" {

@@ -23,9 +23,9 @@ struct ProvisionImportCommand: AsyncCommand {
             throw AppError.usage("Cannot read \(signature.file); give the path of the CSV export")
         }
         do {
-            let summary = try await context.application.provisioning.importCSV(String(decoding: data, as: UTF8.self), actor: "cli")
+            let summary = try await context.application.provisioning.importCSV(data, actor: "cli")
             context.console.print("Imported \(summary.rows) employees: \(summary.added) added, \(summary.changed) changed, \(summary.unchanged) unchanged, \(summary.absent) no longer in the file.")
-        } catch let error as APIError {
+        } catch let error as AppError {
             for problem in error.problems ?? [] {
                 context.console.error("line \(problem.line.map(String.init) ?? "-"): \(problem.message)")
             }

@@ -27,8 +27,8 @@ struct ProvisioningAPIController {
         if req.headers.contentType == .json || req.headers.contentType == .formData {
             throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type", message: "Send the HR export itself as the body, with Content-Type: text/csv")
         }
-        guard let text = req.body.string, !text.isEmpty else { throw APIError.invalidField("body", "send the CSV file as the request body (text/csv)") }
-        let summary = try await req.application.provisioning.importCSV(text, actor: user.email)
+        guard let body = req.body.data, body.readableBytes > 0 else { throw APIError.invalidField("body", "send the CSV file as the request body (text/csv)") }
+        let summary = try await req.application.provisioning.importCSV(Data(buffer: body), actor: user.email)
         let response = try await summary.encodeResponse(for: req)
         response.status = .created
         return response

@@ -57,12 +57,12 @@ struct ProvisioningController {
             return try await render(req, error: "Choose the CSV export to import.", status: .unprocessableEntity)
         }
         do {
-            let summary = try await req.application.provisioning.importCSV(String(buffer: file.data), actor: user.email)
+            let summary = try await req.application.provisioning.importCSV(Data(buffer: file.data), actor: user.email)
             req.flash(.success, "Imported \(summary.rows) employees: \(summary.added) added, \(summary.changed) changed, \(summary.unchanged) unchanged, \(summary.absent) no longer in the file.")
             return req.redirect(to: "/provisioning")
-        } catch let error as APIError {
+        } catch let error as AppError {
             return try await render(req, importProblems: (error.problems ?? []).map { "Line \($0.line.map(String.init) ?? "-"): \($0.message)" },
-                                    error: error.problems == nil ? error.message : nil, status: error.status)
+                                    error: error.problems == nil ? error.message : nil, status: APIError.status(for: error.kind))
         }
     }
 

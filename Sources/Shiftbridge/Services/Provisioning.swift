@@ -98,15 +98,18 @@ struct Provisioning {
     }
 
     /// Imports a whole HR export, or nothing: every problem is reported by line.
-    func importCSV(_ text: String, actor: String) async throws -> ImportSummary {
+    func importCSV(_ data: Data, actor: String) async throws -> ImportSummary {
         let settings = try await settings()
+        let parsed = EmployeeImport.decode(data, encoding: settings.encoding).flatMap {
+            EmployeeImport.parse($0, columns: settings.columns, delimiter: settings.delimiter.first ?? ",", statuses: settings.statusValues)
+        }
         let employees: [Employee]
-        switch EmployeeImport.parse(text, columns: settings.columns, delimiter: settings.delimiter.first ?? ",", statuses: settings.statusValues) {
+        switch parsed {
         case .success(let parsed): employees = parsed
         case .failure(let rejection):
             let problems = rejection.problems
-            throw APIError(status: .unprocessableEntity, code: "invalid_csv",
-                           message: "The file was not imported: \(problems.count) problem(s), first on line \(problems[0].line): \(problems[0].message)",
+            throw AppError(.invalid, code: "invalid_csv",
+                           "The file was not imported: \(problems.count) problem(s), first on line \(problems[0].line): \(problems[0].message)",
                            problems: problems.map { .init(line: $0.line, message: $0.message) })
         }
         let now = Date()
@@ -226,8 +229,32 @@ struct Provisioning {
             teams: teamIndex, teamNames: teamNames, licenses: licenses, owner: users.first { $0.role == "owner" }?.email)
     }
 
-    /// Plans a run and, unless it is a dry run, starts applying what needs no approval.
+    /// Plans a run and, unless it is a dry run, starts applying what needs no approval. One
+    /// run is open at a time: a second plan made while the first applies (or waits for
+    /// approval) would plan the same changes again.
     func startRun(dryRun: Bool, actor: String) async throws -> ProvisioningRun {
+        guard !dryRun else { return try await planRun(dryRun: true, actor: actor) }
+        // Between the check and the new run's row, no other start may pass (a lease per call).
+        let holder = UUID().uuidString
+        guard try await Leases.acquire("provisioning-start", ttl: 300, on: db, holder: holder, now: app.now()) else {
+            throw AppError(.conflict, code: "run_in_progress", "Another provisioning run is being planned; wait for it, then look at its plan")
+        }
+        do {
+            if let open = try await ProvisioningRun.query(on: db).filter(\.$dryRun == false)
+                .filter(\.$status ~~ [ProvisioningRun.Status.running.rawValue, ProvisioningRun.Status.pendingApproval.rawValue]).first() {
+                let what = open.status == ProvisioningRun.Status.running.rawValue ? "is still applying" : "waits for approval: approve or reject its items"
+                throw AppError(.conflict, code: "run_in_progress", "Run \(open.id?.uuidString ?? "") \(what) before another run starts")
+            }
+            let run = try await planRun(dryRun: false, actor: actor)
+            try await Leases.release("provisioning-start", on: db, holder: holder)
+            return run
+        } catch {
+            try? await Leases.release("provisioning-start", on: db, holder: holder)
+            throw error
+        }
+    }
+
+    private func planRun(dryRun: Bool, actor: String) async throws -> ProvisioningRun {
         guard let connection = try await PagerDutyConnection.current(on: db), let client = try await app.pagerDuty.client() else {
             throw APIError(status: .conflict, code: "not_connected", message: "Connect PagerDuty under Settings → Integrations first")
         }
@@ -405,9 +432,11 @@ struct Provisioning {
     /// Applies a run's approved items in order, resuming any interrupted one. One instance at
     /// a time (a lease); stops between items when cancelled, leaving the rest to resume.
     func apply(_ runID: UUID) async {
-        let lease = "provisioning-run:\(runID)"
+        // One run applies at a time, across runs and instances.
+        let lease = "provisioning-apply"
+        let holder = "\(Leases.holder)-\(runID)"
         do {
-            guard try await Leases.acquire(lease, ttl: 60, on: db) else { return }
+            guard try await Leases.acquire(lease, ttl: 60, on: db, holder: holder) else { return }
             guard let run = try await ProvisioningRun.find(runID, on: db) else { return }
             guard let client = try await app.pagerDuty.client() else {
                 run.status = ProvisioningRun.Status.failed.rawValue
@@ -425,14 +454,14 @@ struct Provisioning {
                 for item in batch {
                     if Task.isCancelled { break }
                     if Date().timeIntervalSince(renewed) > 20 {
-                        guard try await Leases.acquire(lease, ttl: 60, on: db) else { return }
+                        guard try await Leases.acquire(lease, ttl: 60, on: db, holder: holder) else { return }
                         renewed = Date()
                     }
                     try await perform(item, client: client, from: from)
                 }
             }
             try await settle(run)
-            try await Leases.release(lease, on: db)
+            try await Leases.release(lease, on: db, holder: holder)
         } catch {
             app.logger.error("provisioning run stopped", metadata: ["run": "\(runID)", "error": "\(String(describing: error).prefix(300))"])
         }
@@ -662,7 +691,7 @@ enum ProvisioningJobs {
         guard open == 0 else { return nil }
         let now = app.now()
         if let last = try await ProvisioningRun.query(on: app.db).filter(\.$dryRun == false).sort(\.$createdAt, .descending).first(),
-           now.timeIntervalSince(last.createdAt) < TimeInterval(minutes * 60) { return nil }
+           now.timeIntervalSince(last.createdAt) < Double(minutes) * 60 { return nil }
         guard try await Leases.acquire("provisioning-schedule", ttl: 300, on: app.db, now: now) else { return nil }
         return try await service.startRun(dryRun: false, actor: "schedule")
     }

@@ -38,6 +38,8 @@ struct Rotations {
         let code = try Self.validCode(input.code)
         let name = try Self.validName(input.name)
         let dutySize = try Self.validDutySize(input.duty_size ?? 1)
+        let description = try Self.validDescription(input.description)
+        try Self.checkListSizes(input)
         let now = app.now()
         return try await db.transaction { db in
             guard try await Rotation.query(on: db).filter(\.$code == code).first() == nil else {
@@ -46,7 +48,7 @@ struct Rotations {
             let rotation = Rotation()
             rotation.code = code
             rotation.name = name
-            rotation.description = input.description
+            rotation.description = description
             rotation.isPublic = input.is_public ?? true
             rotation.dutySize = dutySize
             rotation.enabled = input.enabled ?? true
@@ -68,6 +70,7 @@ struct Rotations {
 
     func update(_ rotation: Rotation, _ input: Input, by user: User) async throws -> Rotation {
         try await requireEditor(rotation, user)
+        try Self.checkListSizes(input)
         let before = try await summary(rotation, on: db)
         return try await db.transaction { db in
             if let code = input.code {
@@ -78,7 +81,7 @@ struct Rotations {
                 rotation.code = code
             }
             if let name = input.name { rotation.name = try Self.validName(name) }
-            if let description = input.description { rotation.description = description.isEmpty ? nil : description }
+            if input.description != nil { rotation.description = try Self.validDescription(input.description) }
             if let isPublic = input.is_public { rotation.isPublic = isPublic }
             if let enabled = input.enabled { rotation.enabled = enabled }
             if let dutySize = input.duty_size { rotation.dutySize = try Self.validDutySize(dutySize) }
@@ -520,6 +523,20 @@ struct Rotations {
         let name = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...200).contains(name.count) else { throw APIError.invalidField("name", "give the rotation a name (at most 200 characters)") }
         return name
+    }
+
+    static let maxDescriptionLength = 2000
+    static let maxMembers = 1000
+
+    static func validDescription(_ raw: String?) throws -> String? {
+        guard let text = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard text.count <= maxDescriptionLength else { throw APIError.invalidField("description", "at most \(maxDescriptionLength) characters") }
+        return text
+    }
+
+    static func checkListSizes(_ input: Input) throws {
+        if (input.members?.count ?? 0) > maxMembers { throw APIError.invalidField("members", "at most \(maxMembers) people") }
+        if (input.owners?.count ?? 0) > 100 { throw APIError.invalidField("owners", "at most 100 owners") }
     }
 
     static func validDutySize(_ size: Int) throws -> Int {

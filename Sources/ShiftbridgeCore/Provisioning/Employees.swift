@@ -91,12 +91,13 @@ public struct ColumnMapping: Codable, Equatable, Sendable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case employeeID = "employee_id", email, firstName = "first_name", lastName = "last_name", name, status
         case startDate = "start_date", terminationDate = "termination_date", department, title, managerEmail = "manager_email", location, timeZone = "time_zone"
     }
 
     public init(from decoder: any Decoder) throws {
+        try KnownKeys.check(decoder, CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = ColumnMapping.defaults
         employeeID = try c.decodeIfPresent(String.self, forKey: .employeeID) ?? d.employeeID
@@ -124,9 +125,10 @@ public struct StatusValues: Codable, Equatable, Sendable {
     public var terminated: [String] = ["terminated"]
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case active, leave, terminated }
+    enum CodingKeys: String, CodingKey, CaseIterable { case active, leave, terminated }
 
     public init(from decoder: any Decoder) throws {
+        try KnownKeys.check(decoder, CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         active = try c.decodeIfPresent([String].self, forKey: .active) ?? ["active"]
         leave = try c.decodeIfPresent([String].self, forKey: .leave) ?? ["leave"]
@@ -159,6 +161,48 @@ public enum EmployeeImport {
     /// The whole file refused, with every problem found.
     public struct Rejection: Error, Equatable, Sendable {
         public var problems: [Problem]
+    }
+
+    /// Longer fields are not HR data; they would only fill the database.
+    static let maxFieldBytes = 1000
+
+    /// The file's text in `encoding`, or the first line that is not (or that holds a NUL).
+    public static func decode(_ data: Data, encoding: TextEncoding) -> Result<String, Rejection> {
+        if let nul = data.firstIndex(of: 0) {
+            return .failure(Rejection(problems: [Problem(line: line(of: nul, in: data), message: "holds a NUL character; export the file again as plain text")]))
+        }
+        switch encoding {
+        case .utf8:
+            if let text = String(validating: data, as: UTF8.self) { return .success(text) }
+            var iterator = data.makeIterator()
+            var decoder = UTF8()
+            var lineNumber = 1
+            while true {
+                switch decoder.decode(&iterator) {
+                case .scalarValue(let scalar):
+                    if scalar == "\n" { lineNumber += 1 }
+                    continue
+                case .emptyInput: return .success(String(decoding: data, as: UTF8.self))
+                case .error:
+                    return .failure(Rejection(problems: [Problem(line: lineNumber, message:
+                        "is not UTF-8 text; save the file as UTF-8 (\"CSV UTF-8\" in Excel), or set the setting encoding to windows-1252 for files from older systems")]))
+                }
+            }
+        case .windows1252:
+            // Every byte is a character in Windows-1252 (undefined ones read as C1 controls).
+            return .success(String(data.map { Character(Unicode.Scalar(windows1252[Int($0)])!) }))
+        }
+    }
+
+    private static func line(of index: Data.Index, in data: Data) -> Int {
+        data[data.startIndex..<index].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+
+    /// Windows-1252 to Unicode: ISO-8859-1 but for 0x80–0x9F.
+    private static let windows1252: [UInt32] = (0..<256).map { byte in
+        let high: [UInt32] = [0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+                              0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178]
+        return (0x80..<0xA0).contains(byte) ? high[byte - 0x80] : UInt32(byte)
     }
 
     public static func parse(_ text: String, columns: ColumnMapping = .init(), delimiter: Character = ",",
@@ -211,6 +255,10 @@ public enum EmployeeImport {
                 problems.append(Problem(line: row.line, message: "has \(row.fields.count) field(s) where the header has \(names.count)"))
                 continue
             }
+            if let long = row.fields.firstIndex(where: { $0.utf8.count > maxFieldBytes }) {
+                problems.append(Problem(line: row.line, message: "\(names[long]) is longer than \(maxFieldBytes) bytes"))
+                continue
+            }
             func value(_ position: Int?) -> String? {
                 guard let position else { return nil }
                 let raw = row.fields[position]
@@ -241,6 +289,8 @@ public enum EmployeeImport {
             let first = value(positions.firstName), last = value(positions.lastName), full = value(positions.name)
             if (full ?? "").isEmpty && (first ?? "").isEmpty && (last ?? "").isEmpty {
                 problems.append(Problem(line: row.line, message: "no name: fill \(columns.firstName)/\(columns.lastName) or \(columns.name)"))
+            } else if (full ?? [first, last].compactMap { $0 }.joined(separator: " ")).count > 100 {
+                problems.append(Problem(line: row.line, message: "the name is longer than PagerDuty's 100 characters"))
             }
             var extra: [String: String] = [:]
             for (position, name) in extras {

@@ -25,6 +25,8 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
     public var attributeMapping = AttributeMapping()
     public var columns = ColumnMapping()
     public var delimiter = ","
+    /// How the HR export's bytes read as text.
+    public var encoding: TextEncoding = .utf8
     public var statusValues = StatusValues()
     /// The PagerDuty user that creates are made on behalf of; the account owner when unset.
     public var fromEmail: String?
@@ -44,9 +46,10 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
         public var description = ""
         public init() {}
 
-        enum CodingKeys: String, CodingKey { case name, email, jobTitle = "job_title", timeZone = "time_zone", description }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, email, jobTitle = "job_title", timeZone = "time_zone", description }
 
         public init(from decoder: any Decoder) throws {
+            try KnownKeys.check(decoder, CodingKeys.self)
             let c = try decoder.container(keyedBy: CodingKeys.self)
             let d = AttributeMapping()
             name = try c.decodeIfPresent(String.self, forKey: .name) ?? d.name
@@ -61,11 +64,11 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
         }
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case mode, processAll = "process_all", stages, terminationThresholdPercent = "termination_threshold_percent"
         case terminationThresholdCount = "termination_threshold_count", protectedUsers = "protected_users", timeZone = "time_zone"
         case doNotDeprovisionOnRoleChange = "do_not_deprovision_on_role_change", excludeFromUpdate = "exclude_from_update"
-        case attributeMapping = "attribute_mapping", columns, delimiter, statusValues = "status_values", fromEmail = "from_email"
+        case attributeMapping = "attribute_mapping", columns, delimiter, encoding, statusValues = "status_values", fromEmail = "from_email"
         case runEveryMinutes = "run_every_minutes"
     }
 
@@ -76,6 +79,7 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
 
     public init(from decoder: any Decoder, base: ProvisioningSettings) throws {
         self = base
+        try KnownKeys.check(decoder, CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         mode = try c.decodeIfPresent(Mode.self, forKey: .mode) ?? mode
         processAll = try c.decodeIfPresent(Bool.self, forKey: .processAll) ?? processAll
@@ -89,10 +93,13 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
         attributeMapping = try c.decodeIfPresent(AttributeMapping.self, forKey: .attributeMapping) ?? attributeMapping
         columns = try c.decodeIfPresent(ColumnMapping.self, forKey: .columns) ?? columns
         delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter) ?? delimiter
+        encoding = try c.decodeIfPresent(TextEncoding.self, forKey: .encoding) ?? encoding
         statusValues = try c.decodeIfPresent(StatusValues.self, forKey: .statusValues) ?? statusValues
         if c.contains(.fromEmail) { fromEmail = try c.decodeIfPresent(String.self, forKey: .fromEmail) }
         if c.contains(.runEveryMinutes) { runEveryMinutes = try c.decodeIfPresent(Int.self, forKey: .runEveryMinutes) }
     }
+
+    public static let maxRunEveryMinutes = 7 * 24 * 60
 
     public static let updatableFields = ["name", "email", "job_title", "time_zone", "description", "role"]
 
@@ -100,7 +107,6 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
         var problems: [String] = []
         if stages.isEmpty { problems.append("stages: choose at least one of \(Stage.allCases.map(\.rawValue).joined(separator: ", "))") }
         if !(0...100).contains(terminationThresholdPercent) { problems.append("termination_threshold_percent must be from 0 to 100") }
-        if terminationThresholdCount < 0 { problems.append("termination_threshold_count must not be negative") }
         if TimeZone(identifier: timeZone) == nil { problems.append("time_zone '\(timeZone)' is not an IANA time zone such as Europe/Berlin") }
         for field in excludeFromUpdate where !Self.updatableFields.contains(field) {
             problems.append("exclude_from_update: '\(field)' is not one of \(Self.updatableFields.joined(separator: ", "))")
@@ -109,7 +115,12 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
             problems.append("protected_users: '\(email)' is not an email address")
         }
         if let fromEmail, !EmployeeImport.isEmail(fromEmail.lowercased()) { problems.append("from_email: '\(fromEmail)' is not an email address") }
-        if let minutes = runEveryMinutes, minutes < 5 { problems.append("run_every_minutes must be at least 5 (or null to run only when asked)") }
+        if let minutes = runEveryMinutes, !(5...Self.maxRunEveryMinutes).contains(minutes) {
+            problems.append("run_every_minutes must be from 5 to \(Self.maxRunEveryMinutes) (a week), or null to run only when asked")
+        }
+        if !(0...1_000_000).contains(terminationThresholdCount) { problems.append("termination_threshold_count must be from 0 to 1000000") }
+        for (field, template) in attributeMapping.templates where template.count > 500 { problems.append("attribute_mapping.\(field): at most 500 characters") }
+        if protectedUsers.count > 10_000 { problems.append("protected_users: at most 10000 addresses") }
         if delimiter.count != 1 || delimiter.first?.asciiValue == nil || delimiter == "\"" || delimiter == "\n" { problems.append("delimiter must be one character, such as , or ; (not a quote)") }
         for (field, template) in attributeMapping.templates {
             if let problem = Template.problem(template) { problems.append("attribute_mapping.\(field): \(problem)") }

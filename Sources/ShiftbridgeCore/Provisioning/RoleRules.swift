@@ -37,6 +37,7 @@ public indirect enum Condition: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey { case all, any }
 
     public init(from decoder: any Decoder) throws {
+        try KnownKeys.check(decoder, allowed: ["all", "any", "attribute", "operator", "value", "values", "case_sensitive"])
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if let all = try c.decodeIfPresent([Condition].self, forKey: .all) {
             self = .all(all)
@@ -150,9 +151,10 @@ public struct RoleRules: Codable, Equatable, Sendable {
             self.license = license
         }
 
-        enum CodingKeys: String, CodingKey { case name, when, role, teams, license }
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, when, role, teams, license }
 
         public init(from decoder: any Decoder) throws {
+            try KnownKeys.check(decoder, CodingKeys.self)
             let c = try decoder.container(keyedBy: CodingKeys.self)
             name = try c.decodeIfPresent(String.self, forKey: .name) ?? ""
             when = try c.decode(Condition.self, forKey: .when)
@@ -170,9 +172,10 @@ public struct RoleRules: Codable, Equatable, Sendable {
         self.defaultRole = defaultRole
     }
 
-    enum CodingKeys: String, CodingKey { case rules, defaultRole = "default_role" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case rules, defaultRole = "default_role" }
 
     public init(from decoder: any Decoder) throws {
+        try KnownKeys.check(decoder, CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         rules = try c.decodeIfPresent([Rule].self, forKey: .rules) ?? []
         defaultRole = try c.decodeIfPresent(String.self, forKey: .defaultRole) ?? "user"

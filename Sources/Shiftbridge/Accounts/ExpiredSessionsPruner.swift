@@ -1,0 +1,15 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Removes what has expired: browser sessions, invitations, and OAuth attempts never finished.
+enum ExpiredSessionsPruner {
+    @discardableResult
+    static func runOnce(db: any Database, now: Date) async throws -> Int {
+        let sessions = try await WebSession.query(on: db).filter(\.$expiresAt <= now).count()
+        try await WebSession.query(on: db).filter(\.$expiresAt <= now).delete()
+        try await Invitation.query(on: db).filter(\.$expiresAt <= now).delete()
+        try await OAuthAttempt.query(on: db).filter(\.$expiresAt <= now).delete()
+        return sessions
+    }
+}
