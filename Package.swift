@@ -60,7 +60,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            resources: [.copy("Public")]
+            resources: [.copy("Public"), .copy("OpenAPI")]
         ),
         .executableTarget(name: "shiftbridge", dependencies: ["Shiftbridge"]),
         // Release-mode benchmarks that print figures (see BENCHMARKS.md).

@@ -12,10 +12,13 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     // A generous wait for a pooled connection: a busy machine should slow requests, not fail them.
     switch config.storage {
     case .sqlite(let path):
-        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(30)), as: .sqlite)
+        app.databases.use(DatabaseConfigurationFactory { SQLiteWriteTransactions(base: DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: .seconds(30)).make()) },
+                          as: .sqlite)
     case .postgres(let url):
         try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
     }
+
+    if case .sqlite = config.storage { try await prepareSQLite(app) }
 
     let previousKeys = config.previousSecretKeys.compactMap { Data(base64Encoded: $0) }.map { SymmetricKey(data: $0) }
     app.secretBox = SecretBox(primary: try SecretKeyMaterial.primaryKey(config: config), previous: previousKeys)
@@ -62,6 +65,20 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.asyncCommands.use(AdminCommand(), as: "admin")
     app.asyncCommands.use(ProvisionCommand(), as: "provision")
     try routes(app)
+}
+
+/// SQLite answers "database is locked" at once when two connections (one per event loop)
+/// write together: every connection waits for the lock instead (busy_timeout; transactions
+/// take it first, see `SQLiteWriteTransactions`), and the write-ahead log lets readers and
+/// a writer work side by side.
+func prepareSQLite(_ app: Application) async throws {
+    for eventLoop in app.eventLoopGroup.makeIterator() {
+        guard let sql = app.databases.database(.sqlite, logger: app.logger, on: eventLoop) as? any SQLDatabase else { continue }
+        try await sql.raw("PRAGMA busy_timeout = 15000").run()
+    }
+    guard let sql = app.db as? any SQLDatabase else { return }
+    try await sql.raw("PRAGMA journal_mode = WAL").run()
+    try await sql.raw("PRAGMA synchronous = NORMAL").run()
 }
 
 /// Runs pending migrations. On PostgreSQL an advisory lock serialises instances that start

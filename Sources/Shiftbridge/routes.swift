@@ -6,6 +6,7 @@ import Vapor
 func routes(_ app: Application) throws {
     try app.register(collection: HealthController())
     try app.register(collection: MetricsController())
+    OpenAPIController().boot(open: app)
 
     let sessions = BrowserSessionMiddleware(secureCookies: app.appConfig.secureCookies, now: app.now)
     let csrf = CSRFProtection(key: app.secretBox.derivedKey(purpose: "csrf"), secureCookies: app.appConfig.secureCookies)

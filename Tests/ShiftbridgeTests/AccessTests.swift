@@ -40,7 +40,7 @@ import VaporTesting
         try await withTestApp { app in
             let publicPaths = Set(app.routes.all.filter(\.isPublic).map { "\($0.method) /\($0.path.map(\.description).joined(separator: "/"))" })
             #expect(publicPaths == [
-                "GET /healthz", "GET /readyz", "GET /metrics",
+                "GET /healthz", "GET /readyz", "GET /metrics", "GET /api/v1/openapi.json",
                 "GET /sign-in", "POST /sign-in", "GET /setup", "POST /setup",
                 // The invitation link is the credential; it works once.
                 "GET /invitations/:token", "POST /invitations/:token",

@@ -7,15 +7,15 @@ struct AccountsAPIController {
         let tokens = api.grouped("tokens")
         tokens.get(use: listTokens)
         tokens.post(use: createToken)
-        tokens.delete(":token", use: revokeToken)
+        tokens.delete(":id", use: revokeToken)
         let users = api.grouped("users")
         users.get(use: listUsers)
-        users.patch(":user", use: updateUser)
-        users.delete(":user", use: removeUser)
+        users.patch(":id", use: updateUser)
+        users.delete(":id", use: removeUser)
         let invitations = api.grouped("invitations")
         invitations.get(use: listInvitations)
         invitations.post(use: invite)
-        invitations.delete(":invitation", use: revokeInvitation)
+        invitations.delete(":id", use: revokeInvitation)
     }
 
     static func role(_ raw: String) throws -> UserAccounts.Role {
@@ -40,7 +40,7 @@ struct AccountsAPIController {
 
     func listTokens(req: Request) async throws -> TokenList {
         let viewer = try req.auth.require(User.self)
-        let all = req.query[String.self, at: "all"] == "true"
+        let all = try req.queryBool("all") ?? false
         return TokenList(tokens: try await req.application.apiTokens.list(for: viewer, all: all).map {
             TokenDTO(id: $0.id, name: $0.name, owner: $0.user.email, last4: $0.last4, created_at: $0.createdAt, last_used_at: $0.lastUsedAt)
         })
@@ -59,7 +59,7 @@ struct AccountsAPIController {
     }
 
     func revokeToken(req: Request) async throws -> HTTPStatus {
-        try await req.application.apiTokens.revoke(req.parameters.get("token", as: UUID.self), by: try req.auth.require(User.self))
+        try await req.application.apiTokens.revoke(req.parameters.get("id", as: UUID.self), by: try req.auth.require(User.self))
         return .noContent
     }
 
@@ -84,7 +84,7 @@ struct AccountsAPIController {
     func updateUser(req: Request) async throws -> UserDTO {
         let viewer = try req.requireAdmin()
         let accounts = req.application.userAccounts
-        let user = try await accounts.find(req.parameters.get("user", as: UUID.self))
+        let user = try await accounts.find(req.parameters.get("id", as: UUID.self))
         if let role = try req.content.decode(UserPatch.self).role {
             try await accounts.setRole(user, to: try Self.role(role), by: viewer)
         }
@@ -94,7 +94,7 @@ struct AccountsAPIController {
     func removeUser(req: Request) async throws -> HTTPStatus {
         let viewer = try req.requireAdmin()
         let accounts = req.application.userAccounts
-        try await accounts.remove(try await accounts.find(req.parameters.get("user", as: UUID.self)), by: viewer)
+        try await accounts.remove(try await accounts.find(req.parameters.get("id", as: UUID.self)), by: viewer)
         return .noContent
     }
 
@@ -136,7 +136,7 @@ struct AccountsAPIController {
     }
 
     func revokeInvitation(req: Request) async throws -> HTTPStatus {
-        try await req.application.userAccounts.revokeInvitation(req.parameters.get("invitation", as: UUID.self), by: try req.requireAdmin())
+        try await req.application.userAccounts.revokeInvitation(req.parameters.get("id", as: UUID.self), by: try req.requireAdmin())
         return .noContent
     }
 

@@ -39,10 +39,10 @@ struct AccountAPIController {
 
     func auditEvents(req: Request) async throws -> EventList {
         let viewer = try req.auth.require(User.self)
-        let limit = try Self.integer(req, "limit") ?? 50
-        let offset = try Self.integer(req, "offset") ?? 0
-        let filter = AuditLog.Filter(action: req.query[String.self, at: "action"], actor: req.query[String.self, at: "actor"],
-                                     target: req.query[String.self, at: "target"], since: try Self.date(req, "since"), until: try Self.date(req, "until"))
+        let limit = try req.queryInteger("limit") ?? 50
+        let offset = try req.queryInteger("offset") ?? 0
+        let filter = AuditLog.Filter(action: try req.queryText("action"), actor: try req.queryText("actor"), target: try req.queryText("target"),
+                                     since: try req.queryDate("since"), until: try req.queryDate("until"))
         let (events, more) = try await AuditLog(db: req.db).events(visibleTo: viewer, filter: filter, offset: offset, limit: limit)
         return EventList(
             events: events.map {
@@ -50,18 +50,5 @@ struct AccountAPIController {
                          before: $0.beforeSummary, after: $0.afterSummary, occurred_at: $0.occurredAt)
             },
             limit: limit, offset: offset, more: more)
-    }
-
-    /// A whole number from the query; a value that is not one (or does not fit) names the parameter.
-    static func integer(_ req: Request, _ name: String) throws -> Int? {
-        guard let raw = req.query[String.self, at: name] else { return nil }
-        guard let value = Int(raw) else { throw AppError.invalidField(name, "expected a whole number, got '\(raw.prefix(40))'") }
-        return value
-    }
-
-    static func date(_ req: Request, _ name: String) throws -> Date? {
-        guard let raw = req.query[String.self, at: name] else { return nil }
-        guard let date = ISO8601DateFormatter().date(from: raw) else { throw AppError.invalidField(name, "expected an ISO 8601 time such as 2026-12-01T09:00:00Z") }
-        return date
     }
 }

@@ -22,7 +22,7 @@ struct DashboardController {
     func audit(req: Request) async throws -> Response {
         let perPage = 50
         // Out-of-range pages (a link can carry any number) show the first page.
-        let page = (try? AccountAPIController.integer(req, "page")).flatMap { $0 } .map { min(max(1, $0), AuditLog.maxOffset / perPage) } ?? 1
+        let page = (try? req.queryInteger("page")).flatMap { $0 } .map { min(max(1, $0), AuditLog.maxOffset / perPage) } ?? 1
         let (events, more) = try await AuditLog(db: req.db).events(visibleTo: try req.auth.require(User.self), offset: (page - 1) * perPage, limit: perPage)
         let model = AuditLogPage.Model(rows: events.map(\.row), page: page, hasMore: more)
         return HTMLResponse.make(html: AuditLogPage.render(model, context: req.pageContext(title: "Audit log", section: .audit)))

@@ -33,7 +33,7 @@ struct PeopleController {
     struct PeopleList: Content { let people: [PersonDTO] }
 
     func list(req: Request) async throws -> PeopleList {
-        PeopleList(people: try await PeopleDirectory(db: req.db).list(query: req.query[String.self, at: "query"]).map(PersonDTO.init))
+        PeopleList(people: try await PeopleDirectory(db: req.db).list(query: try req.queryText("query")).map(PersonDTO.init))
     }
 
     func create(req: Request) async throws -> Response {

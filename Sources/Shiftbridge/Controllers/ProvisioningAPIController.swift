@@ -9,7 +9,7 @@ struct ProvisioningAPIController {
         provisioning.on(.POST, "imports", body: .collect(maxSize: "64mb"), use: importCSV)
         provisioning.get("imports", use: imports)
         provisioning.get("employees", use: employees)
-        provisioning.get("employees", ":employee", "history", use: history)
+        provisioning.get("employees", ":employee_id", "history", use: history)
         provisioning.get("rules", use: rules)
         provisioning.put("rules", use: saveRules)
         provisioning.post("rules", "preview", use: preview)
@@ -17,9 +17,9 @@ struct ProvisioningAPIController {
         provisioning.put("settings", use: saveSettings)
         provisioning.post("runs", use: startRun)
         provisioning.get("runs", use: runs)
-        provisioning.get("runs", ":run", use: run)
-        provisioning.post("runs", ":run", "approve", use: approve)
-        provisioning.post("runs", ":run", "reject", use: reject)
+        provisioning.get("runs", ":id", use: run)
+        provisioning.post("runs", ":id", "approve", use: approve)
+        provisioning.post("runs", ":id", "reject", use: reject)
     }
 
     func importCSV(req: Request) async throws -> Response {
@@ -84,7 +84,7 @@ struct ProvisioningAPIController {
 
     func history(req: Request) async throws -> [String: [HistoryDTO]] {
         _ = try req.requireAdmin()
-        let id = req.parameters.get("employee") ?? ""
+        let id = req.parameters.get("employee_id") ?? ""
         guard try await EmployeeRecord.query(on: req.db).filter(\.$employeeID == id).first() != nil else { throw APIError.notFound("Employee \(id)") }
         let changes = try await EmployeeChange.query(on: req.db).filter(\.$employeeID == id).sort(\.$recordedAt, .descending).all()
         return ["history": changes.map {
@@ -143,7 +143,7 @@ struct ProvisioningAPIController {
 
     func startRun(req: Request) async throws -> Response {
         let user = try req.requireAdmin()
-        let body = (try? req.content.decode(StartBody.self)) ?? StartBody()
+        let body = (req.body.data?.readableBytes ?? 0) > 0 ? try req.content.decode(StartBody.self) : StartBody()
         let run = try await req.application.provisioning.startRun(dryRun: body.dry_run ?? false, actor: user.email)
         let response = try await Self.dto(run, req, items: true).encodeResponse(for: req)
         response.status = .created
@@ -162,7 +162,7 @@ struct ProvisioningAPIController {
     func run(req: Request) async throws -> RunDTO {
         _ = try req.requireAdmin()
         // `?items=false` leaves the items out (live progress); `?state=` filters them.
-        return try await Self.dto(try await Self.find(req), req, items: req.query[String.self, at: "items"] != "false")
+        return try await Self.dto(try await Self.find(req), req, items: try req.queryBool("items") ?? true)
     }
 
     struct DecisionBody: Content {
@@ -224,7 +224,12 @@ struct ProvisioningAPIController {
         var items: [ItemDTO]?
         if include {
             var query = ProvisioningItem.query(on: req.db).filter(\.$run.$id == runID).sort(\.$position)
-            if let state = req.query[String.self, at: "state"] { query = query.filter(\.$state == state) }
+            if let state = req.query[String.self, at: "state"] {
+                guard ProvisioningItem.State(rawValue: state) != nil else {
+                    throw AppError.invalidField("state", "expected one of \(ProvisioningItem.State.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                query = query.filter(\.$state == state)
+            }
             items = try await query.all().map { item in
                 let planned = item.planned
                 return ItemDTO(id: item.id, employee_id: item.employeeID, email: item.email, name: item.name, action: item.action, stage: item.stage,
@@ -236,8 +241,8 @@ struct ProvisioningAPIController {
                       finished_at: run.finishedAt, error: run.error, terminations_held: run.terminationsHeld, progress: progress, report: report, items: items)
     }
 
-    static func find(_ req: Request) async throws -> ProvisioningRun {
-        let raw = req.parameters.get("run") ?? ""
+    static func find(_ req: Request, parameter: String = "id") async throws -> ProvisioningRun {
+        let raw = req.parameters.get(parameter) ?? ""
         guard let id = UUID(uuidString: raw), let run = try await ProvisioningRun.find(id, on: req.db) else { throw APIError.notFound("Provisioning run \(raw)") }
         return run
     }

@@ -109,7 +109,7 @@ struct ProvisioningController {
 
     func run(req: Request) async throws -> Response {
         _ = try req.requireAdmin()
-        let run = try await ProvisioningAPIController.find(req)
+        let run = try await ProvisioningAPIController.find(req, parameter: "run")
         let runID = try run.requireID()
         let filter = req.query[String.self, at: "state"]
         var query = ProvisioningItem.query(on: req.db).filter(\.$run.$id == runID).sort(\.$position)
@@ -137,7 +137,7 @@ struct ProvisioningController {
 
     func decide(req: Request) async throws -> Response {
         let user = try req.requireAdmin()
-        let run = try await ProvisioningAPIController.find(req)
+        let run = try await ProvisioningAPIController.find(req, parameter: "run")
         let form = try req.content.decode(DecideForm.self)
         let all = form.decision == "approve_all" || form.decision == "reject_all"
         let approve = form.decision == "approve" || form.decision == "approve_all"

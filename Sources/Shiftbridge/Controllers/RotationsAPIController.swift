@@ -178,8 +178,7 @@ struct RotationsAPIController {
 
     func shifts(req: Request) async throws -> ShiftList {
         let rotation = try await find(req)
-        let days = req.query[Int.self, at: "days"] ?? 14
-        guard (1...90).contains(days) else { throw APIError.invalidField("days", "must be between 1 and 90") }
+        let days = try req.queryInteger("days", in: 1...90) ?? 14
         let service = req.application.rotations
         let people = try await service.memberPeople(try rotation.requireID(), on: req.db)
         let byEmail = Dictionary(uniqueKeysWithValues: people.map { ($0.email, $0) })

@@ -7,8 +7,8 @@ struct WebhooksAPIController {
         let webhooks = api.grouped("webhooks")
         webhooks.get(use: list)
         webhooks.post(use: create)
-        webhooks.delete(":webhook", use: delete)
-        webhooks.get(":webhook", "deliveries", use: deliveries)
+        webhooks.delete(":id", use: delete)
+        webhooks.get(":id", "deliveries", use: deliveries)
     }
 
     struct WebhookDTO: Content {
@@ -67,7 +67,7 @@ struct WebhooksAPIController {
     }
 
     func delete(req: Request) async throws -> HTTPStatus {
-        try await Self.delete(req.parameters.get("webhook", as: UUID.self), by: try req.requireAdmin(), on: req.db)
+        try await Self.delete(req.parameters.get("id", as: UUID.self), by: try req.requireAdmin(), on: req.db)
         return .noContent
     }
 
@@ -93,7 +93,7 @@ struct WebhooksAPIController {
 
     func deliveries(req: Request) async throws -> [String: [DeliveryDTO]] {
         _ = try req.requireAdmin()
-        guard let id = req.parameters.get("webhook", as: UUID.self) else { throw APIError.notFound("Webhook") }
+        guard let id = req.parameters.get("id", as: UUID.self) else { throw APIError.notFound("Webhook") }
         let rows = try await WebhookDelivery.query(on: req.db).filter(\.$webhook.$id == id).sort(\.$createdAt, .descending).limit(100).all()
         return ["deliveries": rows.map {
             DeliveryDTO(id: $0.id, event: $0.event, status: $0.status.rawValue, attempts: $0.attempts, last_status_code: $0.lastStatusCode,
