@@ -58,8 +58,9 @@ struct Control: Sendable {
             guard kinds.count == kindNames.count, !kinds.isEmpty else {
                 return Self.bad("kinds must list some of: \(FaultPlan.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let plan = FaultPlan(rate: rate, kinds: kinds, paths: (body["paths"]?.array ?? []).compactMap(\.string),
+            var plan = FaultPlan(rate: rate, kinds: kinds, paths: (body["paths"]?.array ?? []).compactMap(\.string),
                                  after: body["when"]?.string == "after", timeoutSeconds: (body["timeout_seconds"]).flatMap { try? doubleValue($0) } ?? 30)
+            plan.methods = (body["methods"]?.array ?? []).compactMap { $0.string?.uppercased() }
             state.withStorage { $0.faults = plan }
             return .pd(.ok, ["rate": .double(rate), "kinds": .array(kinds.map { .string($0.rawValue) })])
         }

@@ -205,7 +205,7 @@ struct PagerDutyGate: AsyncMiddleware {
 
     private func withFaults(_ request: Request, pattern: String, _ handle: () async throws -> Response) async throws -> Response {
         let fault: (FaultPlan.Kind, FaultPlan)? = state.withStorage { storage in
-            guard let plan = storage.faults, plan.applies(to: request.url.path), !plan.kinds.isEmpty else { return nil }
+            guard let plan = storage.faults, plan.applies(to: request.url.path, method: request.method.rawValue), !plan.kinds.isEmpty else { return nil }
             guard Double(storage.random.next() % 1_000_000) / 1_000_000 < plan.rate else { return nil }
             return (plan.kinds[Int(storage.random.next() % UInt64(plan.kinds.count))], plan)
         }

@@ -100,12 +100,13 @@ struct FaultPlan: Sendable {
     var rate: Double
     var kinds: [Kind]
     var paths: [String]  // prefixes; empty = all
+    var methods: [String] = []  // empty = all
     /// `before`: the request fails without effect; `after`: it takes effect, then the response is lost.
     var after: Bool
     var timeoutSeconds: Double
 
-    func applies(to path: String) -> Bool {
-        paths.isEmpty || paths.contains { path.hasPrefix($0) }
+    func applies(to path: String, method: String) -> Bool {
+        (paths.isEmpty || paths.contains { path.hasPrefix($0) }) && (methods.isEmpty || methods.contains(method.uppercased()))
     }
 }
 

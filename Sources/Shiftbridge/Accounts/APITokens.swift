@@ -12,7 +12,7 @@ struct APITokens {
     /// Returns the token in clear exactly once; only its digest is kept.
     func issue(for user: User, name rawName: String, actor: String) async throws -> (APIToken, String) {
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= Self.maxNameLength else {
+        guard !name.isEmpty, name.unicodeScalars.count <= Self.maxNameLength else {
             throw AppError.invalidField("name", "say what uses the token, such as 'grafana' (at most \(Self.maxNameLength) characters)")
         }
         let value = APIToken.generate()

@@ -24,7 +24,7 @@ struct IntegrationsController {
     }
 
     private func render(_ req: Request, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let user = try req.auth.require(User.self)
+        let user = try requireAdmin(req)
         let model = IntegrationsPage.Model(pagerDuty: try await req.application.pagerDuty.summary(),
                                            redirectURI: Self.redirectURI(req), canManage: user.isAdmin, formError: error)
         return HTMLResponse.make(status: status, html: IntegrationsPage.render(model, context: req.pageContext(title: "Integrations", section: .settings)))
@@ -112,9 +112,7 @@ struct IntegrationsController {
     // MARK: Helpers
 
     private func requireAdmin(_ req: Request) throws -> User {
-        let user = try req.auth.require(User.self)
-        guard user.isAdmin else { throw Abort(.forbidden, reason: "Only administrators may change integrations.") }
-        return user
+        try req.requireAdmin()
     }
 
     static func region(_ raw: String?) throws -> PagerDutyRegion {
@@ -154,7 +152,8 @@ struct IntegrationsAPIController {
     }
 
     func status(req: Request) async throws -> PagerDutyIntegration.Summary {
-        try await req.application.pagerDuty.summary()
+        _ = try requireAdmin(req)
+        return try await req.application.pagerDuty.summary()
     }
 
     struct KeyBody: Content {
@@ -231,9 +230,7 @@ struct IntegrationsAPIController {
     }
 
     private func requireAdmin(_ req: Request) throws -> User {
-        let user = try req.auth.require(User.self)
-        guard user.isAdmin else { throw APIError.forbidden }
-        return user
+        try req.requireAdmin()
     }
 
     private func mapFailures<T>(_ body: () async throws -> T) async throws -> T {

@@ -14,8 +14,7 @@ struct WebhooksController {
     }
 
     private func render(_ req: Request, created: (url: String, secret: String)?, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
-        let user = try req.auth.require(User.self)
-        guard user.isAdmin else { throw Abort(.forbidden, reason: "Only administrators manage webhooks.") }
+        _ = try req.requireAdmin()
         var hooks: [WebhooksPage.Hook] = []
         for hook in try await Webhook.query(on: req.db).with(\.$rotation).sort(\.$createdAt).all() {
             let deliveries = try await WebhookDelivery.query(on: req.db).filter(\.$webhook.$id == hook.requireID())
@@ -34,8 +33,7 @@ struct WebhooksController {
     }
 
     func create(req: Request) async throws -> Response {
-        let user = try req.auth.require(User.self)
-        guard user.isAdmin else { throw Abort(.forbidden, reason: "Only administrators manage webhooks.") }
+        let user = try req.requireAdmin()
         let form = try req.content.decode(Form.self)
         do {
             let (hook, secret, _) = try await WebhooksAPIController.create(url: form.url ?? "", rotation: form.rotation, by: user, req: req)
@@ -46,8 +44,7 @@ struct WebhooksController {
     }
 
     func delete(req: Request) async throws -> Response {
-        let user = try req.auth.require(User.self)
-        guard user.isAdmin else { throw Abort(.forbidden, reason: "Only administrators manage webhooks.") }
+        let user = try req.requireAdmin()
         try await WebhooksAPIController.delete(req.parameters.get("webhook", as: UUID.self), by: user, on: req.db)
         req.flash(.success, "Webhook deleted.")
         return req.redirect(to: "/settings/webhooks")

@@ -77,7 +77,10 @@ struct PagerDutyIntegration {
             _ = try await schedules.next()
             readOnly = !(try await client.canWrite())
         } catch let error as PagerDutyError {
-            throw Self.explain(error, baseURL: baseURL, method: .apiKey)
+            // Nothing was stored: the key (or the address given with it) is what could not be checked.
+            var failure = Self.explain(error, baseURL: baseURL, method: .apiKey)
+            if failure.status.code >= 500 { failure.status = .unprocessableEntity }
+            throw failure
         }
         return try await store(
             Credentials(method: .apiKey, region: region, baseURL: baseURL, identityURL: nil, sealedAPIKey: try app.secretBox.seal(key),
@@ -339,9 +342,9 @@ struct PagerDutyIntegration {
     func makeClient(credential: PagerDutyCredential, baseURL: String, quick: Bool) -> PagerDutyClient {
         var configuration = PagerDutyClientConfiguration(baseURL: baseURL)
         if quick {
-            // Validation answers a person waiting on a form: fail fast.
-            configuration.maxAttempts = 2
-            configuration.timeout = 15
+            // Validation answers a person waiting on a form: one try, soon over.
+            configuration.maxAttempts = 1
+            configuration.timeout = 10
         }
         return PagerDutyClient(credential: credential, configuration: configuration, transport: app.pagerDutyTransport, logger: app.logger)
     }

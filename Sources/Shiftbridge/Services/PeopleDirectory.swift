@@ -18,13 +18,13 @@ struct PeopleDirectory {
     func add(_ input: Input, actor: String) async throws -> Person {
         let email = try UserAccounts.email(input.email ?? "")
         let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= 200 else { throw APIError.invalidField("name", "enter the person's name (at most 200 characters)") }
+        guard !name.isEmpty, name.unicodeScalars.count <= 200 else { throw APIError.invalidField("name", "enter the person's name (at most 200 characters)") }
         let zone = input.time_zone?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         if let zone, TimeZone(identifier: zone) == nil {
             throw APIError.invalidField("time_zone", "'\(zone)' is not an IANA time zone, such as Europe/Berlin")
         }
         let handle = input.chat_handle?.trimmingCharacters(in: .whitespaces).nilIfEmpty
-        if let handle, handle.count > 100 { throw APIError.invalidField("chat_handle", "at most 100 characters") }
+        if let handle, handle.unicodeScalars.count > 100 { throw APIError.invalidField("chat_handle", "at most 100 characters") }
         return try await db.transaction { db in
             guard try await Person.query(on: db).filter(\.$email == email).first() == nil else {
                 throw APIError(status: .conflict, code: "duplicate_email", message: "email: \(email) is already in the directory")

@@ -521,7 +521,7 @@ struct Rotations {
 
     static func validName(_ raw: String?) throws -> String {
         let name = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(name.count) else { throw APIError.invalidField("name", "give the rotation a name (at most 200 characters)") }
+        guard (1...200).contains(name.unicodeScalars.count) else { throw APIError.invalidField("name", "give the rotation a name (at most 200 characters)") }
         return name
     }
 
@@ -530,7 +530,7 @@ struct Rotations {
 
     static func validDescription(_ raw: String?) throws -> String? {
         guard let text = raw?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-        guard text.count <= maxDescriptionLength else { throw APIError.invalidField("description", "at most \(maxDescriptionLength) characters") }
+        guard text.unicodeScalars.count <= maxDescriptionLength else { throw APIError.invalidField("description", "at most \(maxDescriptionLength) characters") }
         return text
     }
 

@@ -94,6 +94,9 @@ final class Browser: @unchecked Sendable {
 
     init(_ app: Application) { self.app = app }
 
+    /// Puts a cookie in the jar, as another site or person could.
+    func setCookie(_ name: String, _ value: String) { cookies[name] = value }
+
     @discardableResult
     func request(_ method: HTTPMethod, _ path: String, form: [String: String]? = nil, headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
         var headers = extra
@@ -112,6 +115,8 @@ final class Browser: @unchecked Sendable {
         for header in response.headers[.setCookie] {
             let pair = header.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
             if pair.count == 2 { cookies[String(pair[0])] = String(pair[1]) }
+            // A cookie the server expires is dropped.
+            if header.contains("Max-Age=0") || header.contains("1970") { cookies[String(header.split(separator: "=")[0])] = nil }
         }
         return response
     }

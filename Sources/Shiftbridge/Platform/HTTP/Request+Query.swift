@@ -30,7 +30,7 @@ extension Request {
 
     func queryText(_ name: String, maxLength: Int = 200) throws -> String? {
         guard let raw = query[String.self, at: name] else { return nil }
-        guard raw.count <= maxLength else { throw AppError.invalidField(name, "at most \(maxLength) characters") }
+        guard raw.unicodeScalars.count <= maxLength else { throw AppError.invalidField(name, "at most \(maxLength) characters") }
         return raw
     }
 }

@@ -1,0 +1,90 @@
+import Fluent
+import Foundation
+@testable import Shiftbridge
+import Testing
+import Vapor
+import VaporTesting
+
+/// Users besides administrators: invited, they see public rotations and their own, edit what
+/// they own, read the history of what they may see, and nothing of the admin-only areas.
+@Suite struct RolesTests {
+    @Test func anInvitedUserSeesAndChangesOnlyWhatTheyMay() async throws {
+        try await withTestApp { app in
+            try await app.createAdmin()
+            let admin = RotationsTests.API(app: app, token: try await app.issueToken())
+            for (name, email) in [("Ann", "ann@example.com"), ("Ben", "ben@example.com")] {
+                #expect(try await admin.call(.POST, "/api/v1/people", ["name": name, "email": email]).status == .created)
+            }
+            #expect(try await admin.call(.POST, "/api/v1/rotations", ["code": "PUB", "name": "Public", "members": ["ann@example.com", "ben@example.com"]]).status == .created)
+            #expect(try await admin.call(.POST, "/api/v1/rotations", ["code": "SECRET", "name": "Secret", "is_public": false, "members": ["ann@example.com"]]).status == .created)
+            #expect(try await admin.call(.POST, "/api/v1/webhooks", ["url": "https://hooks.example.com/private-path"]).status == .created)
+
+            // The invitation link, shown once, opens a page that sets the password.
+            let invitation = try await admin.call(.POST, "/api/v1/invitations", ["email": "User@Example.com", "role": "user"])
+            #expect(invitation.status == .created)
+            let link = try #require(invitation.json["url"] as? String)
+            let path = String(link[try #require(link.range(of: "/invitations/"))!.lowerBound...])
+            let browser = Browser(app)
+            let page = try await browser.request(.GET, path)
+            #expect(page.status == .ok && page.body.string.contains("user@example.com"))
+            let weak = try await browser.request(.POST, path, form: ["password": "short", "_csrf": try browser.csrfToken(from: page)])
+            #expect(weak.status == .unprocessableEntity)
+            let joined = try await browser.request(.POST, path, form: ["password": "a long user passphrase", "_csrf": try browser.csrfToken(from: page)])
+            #expect(joined.status == .seeOther)
+            #expect(try await browser.request(.GET, "/api/v1/me").body.string.contains("\"is_admin\":false"))
+            #expect(try await Browser(app).request(.GET, path).status == .notFound, "the link works once")
+
+            let user = RotationsTests.API(app: app, token: try await app.issueToken(email: "user@example.com"))
+            let codes = ((try await user.call(.GET, "/api/v1/rotations").json["rotations"] as? [[String: Any]]) ?? []).compactMap { $0["code"] as? String }
+            #expect(codes == ["PUB"])
+            #expect(try await user.call(.GET, "/api/v1/rotations/SECRET").status == .notFound)
+            #expect(try await user.call(.PATCH, "/api/v1/rotations/PUB", ["name": "Mine now"]).status == .forbidden)
+            #expect(try await user.call(.POST, "/api/v1/rotations/PUB/rotate").status == .forbidden)
+            #expect(try await user.call(.POST, "/api/v1/rotations", ["code": "MINE", "name": "Mine", "members": ["ben@example.com"]]).status == .created)
+            #expect(try await user.call(.PATCH, "/api/v1/rotations/MINE", ["name": "Still mine"]).status == .ok)
+
+            for (method, adminOnly) in [(HTTPMethod.GET, "/api/v1/webhooks"), (.GET, "/api/v1/provisioning/settings"), (.GET, "/api/v1/users"),
+                                        (.GET, "/api/v1/invitations"), (.GET, "/api/v1/integrations/pagerduty")] {
+                #expect(try await user.call(method, adminOnly).status == .forbidden, "\(adminOnly)")
+            }
+            for adminPage in ["/provisioning", "/settings/integrations", "/settings/webhooks", "/settings/users"] {
+                #expect(try await browser.request(.GET, adminPage).status == .forbidden, "\(adminPage)")
+            }
+            #expect(try await browser.request(.GET, "/settings/tokens").status == .ok)
+            #expect(try await browser.request(.GET, "/settings").headers.first(name: .location) == "/settings/tokens")
+
+            // The audit log: what the user may see, and nothing else.
+            let events = (try await user.call(.GET, "/api/v1/audit-events?limit=500").json["events"] as? [[String: Any]]) ?? []
+            let targets = Set(events.compactMap { $0["target"] as? String })
+            #expect(targets.contains("rotation:PUB") && targets.contains("rotation:MINE"))
+            #expect(!targets.contains("rotation:SECRET"))
+            #expect(!events.contains { ($0["action"] as? String)?.hasPrefix("webhook.") == true })
+            #expect(!(try await browser.request(.GET, "/audit").body.string.contains("private-path")))
+            #expect(try await admin.call(.GET, "/api/v1/audit-events?limit=500").text.contains("private-path"))
+        }
+    }
+
+    @Test func roleChangesAndRemovalTakeEffectAtOnce() async throws {
+        try await withTestApp { app in
+            let owner = try await app.createAdmin()
+            let admin = RotationsTests.API(app: app, token: try await app.issueToken())
+            let (invitation, link) = try await app.userAccounts.invite(email: "dev@example.com", role: .user, by: owner)
+            _ = try await app.userAccounts.accept(token: link, password: "a long developer passphrase")
+            _ = invitation
+            let dev = try #require(try await User.query(on: app.db).filter(\.$email == "dev@example.com").first())
+            let devAPI = RotationsTests.API(app: app, token: try await app.issueToken(email: "dev@example.com"))
+            #expect(try await devAPI.call(.GET, "/api/v1/webhooks").status == .forbidden)
+            #expect(try await admin.call(.PATCH, "/api/v1/users/\(try dev.requireID())", ["role": "admin"]).status == .ok)
+            #expect(try await devAPI.call(.GET, "/api/v1/webhooks").status == .ok, "the cached token check saw the old role")
+            // The last administrator cannot be demoted or removed, nor anyone by themselves.
+            #expect(try await admin.call(.PATCH, "/api/v1/users/\(try owner.requireID())", ["role": "user"]).status == .conflict)
+            #expect(try await admin.call(.DELETE, "/api/v1/users/\(try owner.requireID())").status == .conflict)
+            let browser = Browser(app)
+            _ = try await browser.signIn(email: "dev@example.com", password: "a long developer passphrase")
+            #expect(try await admin.call(.DELETE, "/api/v1/users/\(try dev.requireID())").status == .noContent)
+            #expect(try await devAPI.call(.GET, "/api/v1/me").status == .unauthorized)
+            #expect(try await browser.request(.GET, "/").status == .found)
+            #expect(try await WebSession.query(on: app.db).count() == 0)
+        }
+    }
+}
