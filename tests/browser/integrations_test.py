@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
@@ -174,6 +175,20 @@ try:
     assert driver.find_elements(By.CSS_SELECTOR, "#on-duty li"), "nobody on duty"
     passed("created a rotation and bound it to a PagerDuty schedule after a preview")
     driver.save_screenshot(os.path.join(SHOTS, "rotation-follows-pagerduty.png"))
+
+    # Markup typed into a field stays text: the browser builds no element or attribute from it.
+    hostile = '"><x-evil data-evil="1"><base href="http://evil.example/">\'<img src=x onerror=alert(1)>'
+    driver.get(APP + "/rotations")
+    fill("form[action='/rotations'] input[name=code]", "evil")
+    fill("form[action='/rotations'] input[name=name]", hostile)
+    driver.find_element(By.CSS_SELECTOR, "form[action='/rotations'] button[type=submit]").click()
+    wait.until(EC.url_contains("/rotations/EVIL"))
+    for page in ["/rotations/EVIL?pd_query=" + urllib.parse.quote(hostile), "/rotations", "/audit", "/sign-in?next=" + urllib.parse.quote(hostile)]:
+        driver.get(APP + page)
+        injected = driver.execute_script(
+            "return document.querySelectorAll('x-evil, base, img').length + document.querySelectorAll('[data-evil], [onerror]').length")
+        assert injected == 0, f"{page}: {injected} injected element(s)"
+    passed("markup in a rotation's name and in query parameters stays text in the real DOM")
 
     # HR provisioning needs write access: reconnect with the full-access key.
     driver.get(APP + "/settings/integrations")
