@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Fluent
 import Foundation
 import PagerDutyEmulator
@@ -18,6 +19,7 @@ import VaporTesting
                 app.http.server.configuration.hostname = "127.0.0.1"
                 app.http.server.configuration.port = 0
                 try await app.server.start()
+                do {
                 let port = try #require(app.http.server.shared.localAddress?.port)
                 let base = "http://127.0.0.1:\(port)"
                 let http = AsyncHTTPClientTransport()
@@ -57,12 +59,21 @@ import VaporTesting
                 let html = String(decoding: signIn.body, as: UTF8.self)
                 let csrf = html.components(separatedBy: "name=\"_csrf\" value=\"").dropFirst().first?.components(separatedBy: "\"").first ?? ""
                 let form = "email=ops%40example.com&password=correct+horse+battery+staple&_csrf=\(csrf.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
-                let signedIn = try await http.send(TransportRequest(method: "POST", url: base + "/sign-in",
-                                                                    headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", csrfCookie)], body: Data(form.utf8)))
-                let session = signedIn.headers["set-cookie"].flatMap { $0.components(separatedBy: "shiftbridge_session=").dropFirst().first?.components(separatedBy: ";").first } ?? ""
+                // Two cookies come back (the session and a new CSRF cookie): read every Set-Cookie.
+                var post = HTTPClientRequest(url: base + "/sign-in")
+                post.method = .POST
+                post.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+                post.headers.add(name: "Cookie", value: csrfCookie)
+                post.body = .bytes(ByteBuffer(string: form))
+                let signedIn = try await AsyncHTTPClientTransport.sharedClient.execute(post, timeout: .seconds(30))
+                let session = signedIn.headers["set-cookie"].compactMap { $0.components(separatedBy: "shiftbridge_session=").dropFirst().first?.components(separatedBy: ";").first }.first ?? ""
                 #expect(!session.isEmpty)
                 secrets += [session, "correct+horse+battery+staple", "correct horse battery staple"]
                 _ = try await http.send(TransportRequest(method: "GET", url: base + "/rotations", headers: [("Cookie", "shiftbridge_session=\(session)")]))
+                } catch {
+                    await app.server.shutdown()
+                    throw error
+                }
                 await app.server.shutdown()
             }
             await emulator.shutdown()
