@@ -50,7 +50,6 @@ let package = Package(
             dependencies: [
                 "ShiftbridgeCore",
                 "PagerDutyKit",
-                "PagerDutyEmulator",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -62,9 +61,22 @@ let package = Package(
             ],
             resources: [.copy("Public"), .copy("OpenAPI")]
         ),
-        .executableTarget(name: "shiftbridge", dependencies: ["Shiftbridge"]),
+        // The demo, the emulator's command line and the benchmarks: what a developer runs
+        // beside the app, kept out of the app library.
+        .target(
+            name: "ShiftbridgeDev",
+            dependencies: [
+                "Shiftbridge",
+                "ShiftbridgeCore",
+                "PagerDutyKit",
+                "PagerDutyEmulator",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+            ]
+        ),
+        .executableTarget(name: "shiftbridge", dependencies: ["Shiftbridge", "ShiftbridgeDev"]),
         // Release-mode benchmarks that print figures (see BENCHMARKS.md).
-        .executableTarget(name: "shiftbridge-bench", dependencies: ["PagerDutyKit", "PagerDutyEmulator", "Shiftbridge"]),
+        .executableTarget(name: "shiftbridge-bench", dependencies: ["PagerDutyKit", "PagerDutyEmulator", "ShiftbridgeDev"]),
         .testTarget(name: "ShiftbridgeCoreTests", dependencies: ["ShiftbridgeCore"]),
         .testTarget(
             name: "PagerDutyKitTests",
@@ -85,9 +97,12 @@ let package = Package(
             name: "ShiftbridgeTests",
             dependencies: [
                 "Shiftbridge",
+                "ShiftbridgeCore",
                 "PagerDutyKit",
                 "PagerDutyEmulator",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
     ]

@@ -159,7 +159,7 @@ public enum PagerDutyOAuth {
 /// is used, so a crash can never leave us holding only a revoked refresh token.
 public actor OAuthTokenProvider {
     private var tokens: OAuthTokens
-    private let app: OAuthApp
+    let app: OAuthApp
     private let transport: any HTTPTransport
     private let refreshMargin: TimeInterval
     private let onRotate: @Sendable (OAuthTokens) async throws -> Void

@@ -87,7 +87,10 @@ extension PagerDutyCredential {
     var pacingKey: String {
         switch self {
         case .apiKey(let key): "key:" + SHA256.hash(data: Data(key.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
-        case .oauth(let provider): "oauth:\(ObjectIdentifier(provider).hashValue)"
+        // PagerDuty counts an app's requests per account: one pacer per app, however many
+        // providers (token versions) serve it.
+        case .oauth(let provider): "oauth:" + SHA256.hash(data: Data((provider.app.clientID + "@" + provider.app.identityBaseURL).utf8)).prefix(16)
+            .map { String(format: "%02x", $0) }.joined()
         }
     }
 }

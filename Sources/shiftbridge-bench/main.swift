@@ -1,7 +1,7 @@
 import Foundation
 import PagerDutyEmulator
 import PagerDutyKit
-import Shiftbridge
+import ShiftbridgeDev
 
 // Benchmarks, run in release mode against the emulator over loopback:
 //   swift run -c release shiftbridge-bench emulator [--seconds 10] [--connections 16]

@@ -1,3 +1,4 @@
 import Shiftbridge
+import ShiftbridgeDev
 
-await Entrypoint.main()
+await Entrypoint.main(extensions: DevCommands())

@@ -73,14 +73,14 @@ import VaporTesting
     @Test func decodingErrorsBecomeFieldErrors() throws {
         struct Body: Decodable { let name: String; let size: Int }
         let decoder = JSONDecoder()
-        let missing = APIError.from(catching: { try decoder.decode(Body.self, from: Data(#"{"name":"a"}"#.utf8)) })
-        #expect(missing?.status == .unprocessableEntity)
+        let missing = AppError.from(catching: { try decoder.decode(Body.self, from: Data(#"{"name":"a"}"#.utf8)) })
+        #expect(missing?.kind.httpStatus == .unprocessableEntity)
         #expect(missing?.message.hasPrefix("size:") == true)
-        let wrongType = APIError.from(catching: { try decoder.decode(Body.self, from: Data(#"{"name":"a","size":"big"}"#.utf8)) })
+        let wrongType = AppError.from(catching: { try decoder.decode(Body.self, from: Data(#"{"name":"a","size":"big"}"#.utf8)) })
         #expect(wrongType?.code == "invalid_field")
         #expect(wrongType?.message.contains("size") == true)
-        let notJSON = APIError.from(catching: { try decoder.decode(Body.self, from: Data("{oops".utf8)) })
-        #expect(notJSON?.status == .badRequest)
+        let notJSON = AppError.from(catching: { try decoder.decode(Body.self, from: Data("{oops".utf8)) })
+        #expect(notJSON?.kind.httpStatus == .badRequest)
         #expect(notJSON?.code == "invalid_json")
     }
 
@@ -93,8 +93,8 @@ import VaporTesting
     }
 }
 
-extension APIError {
-    static func from(catching body: () throws -> Void) -> APIError? {
-        do { try body(); return nil } catch { return from(error) }
+extension AppError {
+    static func from(catching body: () throws -> Void) -> AppError? {
+        do { try body(); return nil } catch { return answering(error) }
     }
 }

@@ -36,7 +36,7 @@ import VaporTesting
             let forced = try await stranger.request(.POST, "/setup", form: ["email": "evil@example.com", "password": testPassword, "_csrf": token])
             #expect(forced.status == .forbidden)  // no session token
             #expect(try await User.query(on: app.db).count() == 1)
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "admin.created").count() == 1)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .adminCreated).count() == 1)
         }
     }
 

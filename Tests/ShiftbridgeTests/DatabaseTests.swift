@@ -33,7 +33,7 @@ import VaporTesting
             let tables = try await tableNames(app)
             #expect(Self.expectedTables.isSubset(of: tables), "missing: \(Self.expectedTables.subtracting(tables))")
             // Running them again changes nothing and does not fail.
-            try await Shiftbridge.migrate(app)
+            try await Shiftbridge.migrate(app, storage: app.services.config.storage)
             let applied = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM _fluent_migrations").first(decoding: Count.self)
             #expect(applied?.n == AppMigrations.all.count)
 
@@ -68,7 +68,7 @@ import VaporTesting
 
     private func tableNames(_ app: Application) async throws -> Set<String> {
         let sql = try #require(app.db as? any SQLDatabase)
-        let query: SQLQueryString = app.appConfig.storage.kind == "sqlite"
+        let query: SQLQueryString = app.services.config.storage.kind == "sqlite"
             ? "SELECT name FROM sqlite_master WHERE type = 'table'"
             : "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public'"
         return Set(try await sql.raw(query).all(decoding: Name.self).map(\.name))

@@ -133,11 +133,11 @@ import VaporTesting
             #expect(page.body.string.contains("Edit API Key"))
 
             let actions = try await AuditEvent.query(on: f.app.db).all().map(\.action)
-            #expect(actions.contains("pagerduty.connected") && actions.contains("pagerduty.api_key_changed"))
+            #expect(actions.contains(.pagerDutyConnected) && actions.contains(.pagerDutyKeyChanged))
 
             #expect(try await f.api(.DELETE, "/api/v1/integrations/pagerduty").status == .noContent)
             #expect(try await f.status()["status"] as? String == "disconnected")
-            #expect(try await AuditEvent.query(on: f.app.db).filter(\.$action == "pagerduty.disconnected").count() == 1)
+            #expect(try await AuditEvent.query(on: f.app.db).filter(\.$action == .pagerDutyDisconnected).count() == 1)
 
             // The key is nowhere: not in the database, an API answer, a page or a log line.
             let everywhere = try await f.databaseText() + page.body.string + schedules.body.string + connected.body.string + f.log.text
@@ -224,11 +224,11 @@ import VaporTesting
             #expect(try await browser.request(.GET, "/settings/integrations").body.string.contains("could not be matched"))
 
             // The client works on the stored tokens; no secret was written anywhere readable.
-            let client = try #require(try await f.app.pagerDuty.client())
+            let client = try #require(try await f.app.services.pagerDutyClients(f.app.db).client())
             #expect(try await client.users().collect().count == 60)
             let connection = try #require(try await PagerDutyConnection.current(on: f.app.db))
-            let access = try f.app.secretBox.open(connection.sealedAccessToken!)
-            let refresh = try f.app.secretBox.open(connection.sealedRefreshToken!)
+            let access = try f.app.services.secrets.open(connection.sealedAccessToken!)
+            let refresh = try f.app.services.secrets.open(connection.sealedRefreshToken!)
             let everywhere = try await f.databaseText() + page.body.string + f.log.text + (try await f.api(.GET, "/api/v1/integrations/pagerduty")).body.string
             for secret in [access, refresh, registered.secret] { #expect(!everywhere.contains(secret)) }
         }
@@ -289,26 +289,26 @@ import VaporTesting
             _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
             _ = try await browser.request(.GET, try await authorize(f, browser, app: registered))
             let before = try #require(try await PagerDutyConnection.current(on: f.app.db))
-            let oldRefresh = try f.app.secretBox.open(before.sealedRefreshToken!)
+            let oldRefresh = try f.app.services.secrets.open(before.sealedRefreshToken!)
 
             // A day later PagerDuty has expired the access token: the next call refreshes.
             _ = try await f.emulatorCall("POST", "/_emulator/clock", json: ["advance_seconds": 86_400 + 60])
-            let client = try #require(try await f.app.pagerDuty.client())
+            let client = try #require(try await f.app.services.pagerDutyClients(f.app.db).client())
             #expect(try await client.schedules().collect().count == 8)
             let after = try #require(try await PagerDutyConnection.current(on: f.app.db))
             #expect(after.tokenVersion == before.tokenVersion + 1)
-            #expect(try f.app.secretBox.open(after.sealedRefreshToken!) != oldRefresh)
+            #expect(try f.app.services.secrets.open(after.sealedRefreshToken!) != oldRefresh)
             let reuse = try await f.emulatorCall("POST", "/oauth/token", form: "grant_type=refresh_token&client_id=\(registered.id)&client_secret=\(registered.secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&refresh_token=\(oldRefresh.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
             #expect(reuse.status == 400)
 
             // PagerDuty forgets every token (say, the app was revoked): the card says so.
             _ = try await f.emulatorCall("POST", "/_emulator/reset", json: ["seed": "demo"])
-            let stale = try #require(try await f.app.pagerDuty.client())
+            let stale = try #require(try await f.app.services.pagerDutyClients(f.app.db).client())
             do {
                 _ = try await stale.users().collect()
                 Issue.record("expected the dead grant to fail")
             } catch {
-                await f.app.pagerDuty.record(.failure(error))
+                await f.app.services.pagerDutyClients(f.app.db).record(.failure(error))
             }
             #expect(try await f.status()["status"] as? String == "needs_reconnection")
             let page = try await browser.request(.GET, "/settings/integrations")
@@ -324,13 +324,16 @@ import VaporTesting
             _ = try await browser.request(.GET, try await authorize(f, browser, app: registered))
             let before = try #require(try await PagerDutyConnection.current(on: f.app.db))
             // Not due yet: nothing happens.
-            #expect(await TokenRefresher.runOnce(f.app) == false)
-            // Another instance holds the lease: this one leaves the refresh to it.
-            let soon = before.tokenExpiresAt!.addingTimeInterval(-60)
-            #expect(try await Leases.acquire(TokenRefresher.leaseName, ttl: 120, on: f.app.db, holder: "other-instance"))
-            #expect(await TokenRefresher.runOnce(f.app, now: soon) == false)
-            try await Leases.release(TokenRefresher.leaseName, on: f.app.db, holder: "other-instance")
-            #expect(await TokenRefresher.runOnce(f.app, now: soon) == true)
+            await f.app.runJobPass("token-refresh")
+            #expect(try await PagerDutyConnection.current(on: f.app.db)?.tokenVersion == before.tokenVersion)
+            // Another instance holds the job's lease: this one leaves the refresh to it.
+            let clock = f.app.testParts.clock
+            clock.set(before.tokenExpiresAt!.addingTimeInterval(-60))
+            #expect(try await Leases.acquire("job:token-refresh", ttl: 120, on: f.app.db, holder: "other-instance", now: clock.now()))
+            await f.app.runJobPass("token-refresh")
+            #expect(try await PagerDutyConnection.current(on: f.app.db)?.tokenVersion == before.tokenVersion)
+            try await Leases.release("job:token-refresh", on: f.app.db, holder: "other-instance")
+            await f.app.runJobPass("token-refresh")
             let after = try #require(try await PagerDutyConnection.current(on: f.app.db))
             #expect(after.tokenVersion == before.tokenVersion + 1)
             #expect(after.sealedRefreshToken != before.sealedRefreshToken)

@@ -16,11 +16,11 @@ import VaporTesting
         let emulator: EmulatorServer
         let pd: PagerDutyClient
         let api: RotationsTests.API
-        let clock: NIOLockedValueBox<Date>
+        var clock: TestClock { app.testParts.clock }
         let users: [String: String]  // email → PagerDuty id
 
         func advance(_ seconds: TimeInterval) async throws {
-            clock.withLockedValue { $0 = $0.addingTimeInterval(seconds) }
+            clock.advance(seconds: seconds)
             _ = try await raw("POST", "/_emulator/clock", ["advance_seconds": Int(seconds)])
         }
 
@@ -44,15 +44,14 @@ import VaporTesting
         let emulator = try await EmulatorServer.start(port: 0, seed: .empty)
         do {
             try await withTestApp(database) { app in
-                let clock = NIOLockedValueBox(Self.start)
-                app.now = { clock.withLockedValue { $0 } }
+                app.testParts.clock.set(Self.start)
                 let fixtureKey = emulator.state.createAPIKey(readOnly: false)
                 var configuration = PagerDutyClientConfiguration(baseURL: emulator.baseURL, fromEmail: "owner@shiftbridge-demo.example")
                 configuration.maxAttempts = 2
                 let pd = PagerDutyClient(credential: .apiKey(fixtureKey), configuration: configuration)
                 try await app.createAdmin()
                 let token = try await app.issueToken(email: "ops@example.com", name: "t")
-                let fixture = Fixture(app: app, emulator: emulator, pd: pd, api: .init(app: app, token: token), clock: clock, users: [:])
+                let fixture = Fixture(app: app, emulator: emulator, pd: pd, api: .init(app: app, token: token), users: [:])
                 _ = try await fixture.raw("POST", "/_emulator/clock", ["now": "2026-03-02T08:00:00Z"])
                 var users: [String: String] = [:]
                 for (name, email) in [("Ann", "ann@example.com"), ("Ben", "ben@example.com"), ("Cat", "cat@example.com"), ("Dee", "dee@elsewhere.com")] {
@@ -60,7 +59,7 @@ import VaporTesting
                 }
                 // Ann and Ben are already in Shiftbridge's directory; Cat and Dee are not.
                 for (name, email) in [("Ann Lee", "ann@example.com"), ("Ben Wu", "ben@example.com")] {
-                    _ = try await PeopleDirectory(db: app.db).add(.init(email: email, name: name), actor: "test")
+                    _ = try await app.services.people(app.db).add(.init(email: email, name: name), actor: "test")
                 }
                 let created = try await fixture.raw("POST", "/schedules", ["schedule": [
                     "type": "schedule", "name": "Ops primary", "time_zone": "Etc/UTC",
@@ -70,8 +69,8 @@ import VaporTesting
                                                    ["user": ["id": users["cat@example.com"]!, "type": "user_reference"]]]]],
                 ]], key: fixtureKey)
                 let scheduleID = (created.json["schedule"] as! [String: Any])["id"] as! String
-                try await app.pagerDuty.connect(apiKey: emulator.state.createAPIKey(readOnly: true), region: .us, baseURL: emulator.baseURL, actor: "test")
-                try await body(Fixture(app: app, emulator: emulator, pd: pd, api: fixture.api, clock: clock, users: users), scheduleID)
+                _ = try await app.services.pagerDutyConnector(app.db).connect(apiKey: emulator.state.createAPIKey(readOnly: true), region: .us, baseURL: emulator.baseURL, actor: "test")
+                try await body(Fixture(app: app, emulator: emulator, pd: pd, api: fixture.api, users: users), scheduleID)
             }
         } catch {
             await emulator.shutdown()
@@ -130,7 +129,7 @@ import VaporTesting
             #expect(!after.contains("cat@example.com"))
             let shifts = try await f.api.call(.GET, "/api/v1/rotations/OPS/shifts?days=3").json["shifts"] as? [[String: Any]] ?? []
             #expect(!shifts.isEmpty)
-            #expect(try await AuditEvent.query(on: f.app.db).filter(\.$action == "rotation.handoff").count() >= 2)
+            #expect(try await AuditEvent.query(on: f.app.db).filter(\.$action == .rotationHandoff).count() >= 2)
         }
     }
 
@@ -167,12 +166,12 @@ import VaporTesting
             _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])
             _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
             let writer = f.emulator.state.createAPIKey(readOnly: false)
-            _ = await RotationSyncScheduler.runOnce(f.app)  // the first look sees the schedule's creation
+            _ = try await f.app.followPagerDuty()  // the first look sees the schedule's creation
             try await f.advance(61)
 
             // Nothing changed in PagerDuty: one audit read, no schedule read.
             _ = try await f.raw("POST", "/_emulator/stats/reset")
-            #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
+            #expect(try await f.app.followPagerDuty() == 0)
             let quiet = try await f.raw("GET", "/_emulator/stats").json
             #expect(quiet["total"] as? Int == 1)
             #expect((quiet["by_path"] as? [String: Int])?["/audit/records"] == 1)
@@ -181,7 +180,7 @@ import VaporTesting
             _ = try await f.raw("POST", "/schedules/\(scheduleID)/overrides", ["override": [
                 "start": "2026-03-02T08:02:00Z", "end": "2026-03-02T08:30:00Z", "user": ["id": f.users["ben@example.com"]!, "type": "user_reference"]]], key: writer)
             try await f.advance(61)
-            #expect(await RotationSyncScheduler.runOnce(f.app) == 1)
+            #expect(try await f.app.followPagerDuty() == 1)
             #expect(try await f.onDuty("OPS") == ["ben@example.com"])
 
             // Another instance holds this rotation's lease: this one leaves the sync to it.
@@ -189,16 +188,16 @@ import VaporTesting
                 "start": "2026-03-02T08:40:00Z", "end": "2026-03-02T08:50:00Z", "user": ["id": f.users["ann@example.com"]!, "type": "user_reference"]]], key: writer)
             try await f.advance(61)
             let rotationID = try #require(try await Rotation.query(on: f.app.db).first()?.id)
-            #expect(try await Leases.acquire("rotation-sync:\(rotationID)", ttl: 55, on: f.app.db, holder: "other-instance", now: f.app.now()))
-            #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
+            #expect(try await Leases.acquire("rotation-sync:\(rotationID)", ttl: 55, on: f.app.db, holder: "other-instance", now: f.clock.now()))
+            #expect(try await f.app.followPagerDuty() == 0)
 
             // The 09:00 handoff comes from the held timeline, without a sync.
             try await f.advance(3600)
-            _ = await RotationSyncScheduler.runOnce(f.app)
+            _ = try await f.app.followPagerDuty()
             #expect(try await f.onDuty("OPS") == ["ann@example.com"])
             // Recorded once, even though a second pass runs, and shown in the rotation's history.
-            _ = await RotationSyncScheduler.runOnce(f.app)
-            let handoffs = try await AuditEvent.query(on: f.app.db).filter(\.$action == "rotation.handoff").filter(\.$afterSummary == "ann@example.com").count()
+            _ = try await f.app.followPagerDuty()
+            let handoffs = try await AuditEvent.query(on: f.app.db).filter(\.$action == .rotationHandoff).filter(\.$afterSummary == "ann@example.com").count()
             #expect(handoffs == 1)
             let browser = Browser(f.app)
             _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
@@ -217,32 +216,32 @@ import VaporTesting
             #expect(policy.status == 201)
             _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])
             _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
-            _ = await RotationSyncScheduler.runOnce(f.app)  // learns that audit records are unavailable
+            _ = try await f.app.followPagerDuty()  // learns that audit records are unavailable
             try await f.advance(61)
 
             // Nothing changed: one /oncalls read (all schedules in one request), no schedule read.
             _ = try await f.raw("POST", "/_emulator/stats/reset")
-            #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
+            #expect(try await f.app.followPagerDuty() == 0)
             let quiet = try await f.raw("GET", "/_emulator/stats").json
             #expect((quiet["by_path"] as? [String: Int])?["/oncalls"] == 1)
             #expect(quiet["total"] as? Int == 1)
             // Within the minute, no further poll.
             try await f.advance(20)
-            #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
+            #expect(try await f.app.followPagerDuty() == 0)
             #expect((try await f.raw("GET", "/_emulator/stats").json["total"] as? Int) == 1)
 
             // An override later today: the next poll sees the difference and re-reads that schedule.
             _ = try await f.raw("POST", "/schedules/\(scheduleID)/overrides", ["override": [
                 "start": "2026-03-02T15:00:00Z", "end": "2026-03-02T16:00:00Z", "user": ["id": f.users["dee@elsewhere.com"]!, "type": "user_reference"]]], key: writer)
             try await f.advance(45)
-            #expect(await RotationSyncScheduler.runOnce(f.app) == 1)
+            #expect(try await f.app.followPagerDuty() == 1)
             let shifts = try await f.api.call(.GET, "/api/v1/rotations/OPS/shifts?days=1").json["shifts"] as? [[String: Any]] ?? []
             #expect(shifts.contains { ($0["people"] as? [[String: Any]])?.first?["email"] as? String == "dee@elsewhere.com" })
 
             // A failed poll changes nothing and syncs nothing.
             _ = try await f.raw("POST", "/_emulator/faults", ["rate": 1, "kinds": ["500"], "paths": ["/oncalls"]])
             try await f.advance(61)
-            #expect(await RotationSyncScheduler.runOnce(f.app) == 0)
+            #expect(try await f.app.followPagerDuty() == 0)
             _ = try await f.raw("DELETE", "/_emulator/faults")
             #expect(try await f.api.call(.GET, "/api/v1/rotations/OPS/on-duty").json["stale"] as? Bool == false)
         }

@@ -38,7 +38,7 @@ import VaporTesting
             #expect(search.body.string.contains("Ann Lee"))
             #expect(!search.body.string.contains("Bo Chen"))
             #expect(try await Person.query(on: app.db).count() == 2)
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "person.created").count() == 2)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .personCreated).count() == 2)
         }
     }
 

@@ -36,7 +36,7 @@ import VaporTesting
             let started = try await api.call(.POST, "/api/v1/provisioning/runs", ["dry_run": dryRun])
             #expect(started.status == .created, "\(started.text)")
             let id = try #require(started.json["id"] as? String)
-            await app.provisioningWorker.wait(UUID(uuidString: id)!)
+            try await app.applyProvisioning(UUID(uuidString: id)!)
             return try await api.call(.GET, "/api/v1/provisioning/runs/\(id)").json
         }
 
@@ -44,7 +44,7 @@ import VaporTesting
             let id = run["id"] as! String
             let answer = try await api.call(.POST, "/api/v1/provisioning/runs/\(id)/\(verb)", body)
             #expect(answer.status == .ok, "\(answer.text)")
-            await app.provisioningWorker.wait(UUID(uuidString: id)!)
+            try await app.applyProvisioning(UUID(uuidString: id)!)
             return try await api.call(.GET, "/api/v1/provisioning/runs/\(id)").json
         }
 
@@ -91,7 +91,7 @@ import VaporTesting
                 try await app.createAdmin()
                 let token = try await app.issueToken(email: "ops@example.com", name: "t")
                 let key = emulator.state.createAPIKey(readOnly: false)
-                try await app.pagerDuty.connect(apiKey: key, region: .us, baseURL: emulator.baseURL, actor: "test")
+                _ = try await app.services.pagerDutyConnector(app.db).connect(apiKey: key, region: .us, baseURL: emulator.baseURL, actor: "test")
                 let fixture = Fixture(app: app, emulator: emulator, api: .init(app: app, token: token),
                                       pd: PagerDutyClient(credential: .apiKey(emulator.state.createAPIKey(readOnly: true)), configuration: .init(baseURL: emulator.baseURL)))
                 #expect(try await fixture.put("/api/v1/provisioning/rules", Self.rules).status == .ok)
@@ -180,7 +180,7 @@ import VaporTesting
             let payments = try #require(try await f.pd.teams().collect().first { $0.name == "Payments" })
             #expect(try await f.pd.teamMembers(teamID: payments.id).collect().contains { $0.user.id == ben.id && $0.role == "manager" })
             #expect(try await f.pagerDutyUser("cat@corp.example") == nil)
-            #expect(try await AuditEvent.query(on: f.app.db).filter(\.$action == "provisioning.create").count() == 2)
+            #expect(try await AuditEvent.query(on: f.app.db).filter(\.$action == .provisioningCreated).count() == 2)
         }
     }
 
@@ -236,7 +236,7 @@ import VaporTesting
             #expect(annUser.role == "admin" && annUser.jobTitle == "Head of Payments")
             #expect((second["report"] as? [String: Any])?["blocked"] as? Int == 1)
             // No DELETE was sent for Maya: the blocker was found first.
-            #expect(try await AuditEvent.query(on: f.app.db).filter(\.$action == "provisioning.delete_failed").count() == 0)
+            #expect(try await AuditEvent.query(on: f.app.db).filter(\.$action == .provisioningDeleteFailed).count() == 0)
 
             // Cat is rehired: a new PagerDuty user, remembered against the employee.
             var rehired = changed
@@ -277,18 +277,18 @@ import VaporTesting
             // PagerDuty, but the process died before it saw the answer.
             let items = try await ProvisioningItem.query(on: f.app.db).filter(\.$run.$id == runID).all()
             for item in items {
-                item.state = item.email == "ann@corp.example" ? "applying" : "approved"
+                item.state = item.email == "ann@corp.example" ? .applying : .approved
                 try await item.save(on: f.app.db)
             }
             let writer = PagerDutyClient(credential: .apiKey(f.emulator.state.createAPIKey(readOnly: false)),
                                          configuration: .init(baseURL: f.emulator.baseURL, fromEmail: "owner@shiftbridge-demo.example"))
             _ = try await writer.createUser(PDUserInput(name: "Ann Lee", email: "ann@corp.example"))
             let stored = try #require(try await ProvisioningRun.find(runID, on: f.app.db))
-            stored.status = "running"
+            stored.status = .running
             try await stored.save(on: f.app.db)
             // On restart the resumer picks the run up.
-            await ProvisioningJobs.runOnce(f.app)
-            await f.app.provisioningWorker.wait(runID)
+            await f.app.runJobPass("provisioning-apply")
+            try await f.app.applyProvisioning(runID)
             let done = try await f.api.call(.GET, "/api/v1/provisioning/runs/\(runID)").json
             #expect(done["status"] as? String == "completed")
             #expect((done["report"] as? [String: Any])?["processed"] as? Int == 3)
@@ -320,21 +320,21 @@ import VaporTesting
     @Test func scheduledRunsStartOnTheirOwnOnePerInterval() async throws {
         try await withProvisioning { f in
             _ = try await f.importCSV(([Self.header] + Self.staff.prefix(2)).joined(separator: "\n"))
-            #expect(try await ProvisioningJobs.startScheduledRun(f.app) == nil)  // not scheduled
+            #expect(try await f.app.services.provisioningApplier(f.app.db).startScheduledRun() == nil)  // not scheduled
             #expect(try await f.put("/api/v1/provisioning/settings", ["run_every_minutes": 1]).status == .unprocessableEntity)
             #expect(try await f.put("/api/v1/provisioning/settings", ["run_every_minutes": 60]).status == .ok)
-            let run = try #require(try await ProvisioningJobs.startScheduledRun(f.app))
-            await f.app.provisioningWorker.wait(try run.requireID())
+            let run = try #require(try await f.app.services.provisioningApplier(f.app.db).startScheduledRun())
+            try await f.app.applyProvisioning(try run.requireID())
             #expect(try await f.pagerDutyUser("ann@corp.example") != nil)
             // Within the hour, no second run.
-            #expect(try await ProvisioningJobs.startScheduledRun(f.app) == nil)
+            #expect(try await f.app.services.provisioningApplier(f.app.db).startScheduledRun() == nil)
             #expect(try await ProvisioningRun.query(on: f.app.db).count() == 1)
         }
     }
 
     @Test func runsNeedAWritableConnection() async throws {
         try await withProvisioning { f in
-            try await f.app.pagerDuty.connect(apiKey: f.emulator.state.createAPIKey(readOnly: true), region: .us, baseURL: f.emulator.baseURL, actor: "test")
+            _ = try await f.app.services.pagerDutyConnector(f.app.db).connect(apiKey: f.emulator.state.createAPIKey(readOnly: true), region: .us, baseURL: f.emulator.baseURL, actor: "test")
             let refused = try await f.api.call(.POST, "/api/v1/provisioning/runs", ["dry_run": false])
             #expect(refused.status == .conflict && refused.text.contains("read-only"))
             // A dry run only reads, so a read-only key is enough.
@@ -367,7 +367,7 @@ import VaporTesting
             #expect(runPage.body.string.contains("ann@corp.example") && runPage.body.string.contains("pending approval"))
             let decided = try await browser.request(.POST, location + "/decide", form: ["_csrf": csrf, "decision": "approve_all"])
             #expect(decided.status == .seeOther || decided.status == .found)
-            await f.app.provisioningWorker.wait(UUID(uuidString: String(location.split(separator: "/").last!))!)
+            try await f.app.applyProvisioning(UUID(uuidString: String(location.split(separator: "/").last!))!)
             let after = try await browser.request(.GET, location)
             #expect(after.body.string.contains("data-report=\"processed\">2<"))
         }

@@ -25,7 +25,7 @@ final class RecordingReceiver: HTTPTransport, @unchecked Sendable {
         try await RotationsTests().withRotations { api, clock in
             let receiver = RecordingReceiver()
             receiver.statuses.withLockedValue { $0 = [500, 200] }
-            api.app.webhookTransport = receiver
+            api.app.testParts.webhooks.use(receiver)
             _ = try await api.call(.POST, "/api/v1/rotations", ["code": "HOOK", "name": "Hook", "members": ["ann@example.com", "ben@example.com"]])
             let bad = try await api.call(.POST, "/api/v1/webhooks", ["url": "not a url"])
             #expect(bad.status == .unprocessableEntity && bad.text.contains("url"))
@@ -39,12 +39,12 @@ final class RecordingReceiver: HTTPTransport, @unchecked Sendable {
             #expect(try await Webhook.query(on: api.app.db).first()?.sealedSecret.contains(secret) == false)
 
             _ = try await api.call(.POST, "/api/v1/rotations/HOOK/rotate")
-            #expect(await Webhooks.deliverDue(api.app) == 1)  // answered 500: will retry
+            #expect(try await api.app.deliverWebhooks() == 1)  // answered 500: will retry
             var log = try await api.call(.GET, "/api/v1/webhooks/\(id)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
             #expect(log.first?["status"] as? String == "pending" && log.first?["last_status_code"] as? Int == 500)
-            #expect(await Webhooks.deliverDue(api.app) == 0)  // not due yet
+            #expect(try await api.app.deliverWebhooks() == 0)  // not due yet
             clock.advance(hours: 0.01)
-            #expect(await Webhooks.deliverDue(api.app) == 1)
+            #expect(try await api.app.deliverWebhooks() == 1)
             log = try await api.call(.GET, "/api/v1/webhooks/\(id)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
             #expect(log.first?["status"] as? String == "delivered" && log.first?["attempts"] as? Int == 2)
 
@@ -65,18 +65,18 @@ final class RecordingReceiver: HTTPTransport, @unchecked Sendable {
         try await RotationsTests().withRotations { api, clock in
             let receiver = RecordingReceiver()
             receiver.statuses.withLockedValue { $0 = Array(repeating: 503, count: 20) }
-            api.app.webhookTransport = receiver
+            api.app.testParts.webhooks.use(receiver)
             _ = try await api.call(.POST, "/api/v1/rotations", ["code": "DOWN", "name": "Down", "members": ["ann@example.com", "ben@example.com"]])
             let created = try await api.call(.POST, "/api/v1/webhooks", ["url": "https://down.example.com/in"])
             _ = try await api.call(.POST, "/api/v1/rotations/DOWN/rotate")
-            for _ in 0..<Webhooks.maxAttempts {
-                _ = await Webhooks.deliverDue(api.app)
+            for _ in 0..<WebhookSender.maxAttempts {
+                _ = try await api.app.deliverWebhooks()
                 clock.advance(hours: 1.01)
             }
             let log = try await api.call(.GET, "/api/v1/webhooks/\(created.json["id"] as! String)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
             #expect(log.first?["status"] as? String == "failed")
-            #expect(log.first?["attempts"] as? Int == Webhooks.maxAttempts)
-            #expect(receiver.received.withLockedValue { $0.count } == Webhooks.maxAttempts)
+            #expect(log.first?["attempts"] as? Int == WebhookSender.maxAttempts)
+            #expect(receiver.received.withLockedValue { $0.count } == WebhookSender.maxAttempts)
         }
     }
 }
@@ -84,7 +84,7 @@ final class RecordingReceiver: HTTPTransport, @unchecked Sendable {
 @Suite struct WebhooksPageTests {
     @Test func adminsAddSeeDeliveriesAndDelete() async throws {
         try await RotationsTests().withRotations { api, _ in
-            api.app.webhookTransport = RecordingReceiver()
+            api.app.testParts.webhooks.use(RecordingReceiver())
             _ = try await api.call(.POST, "/api/v1/rotations", ["code": "PAGE", "name": "Page", "members": ["ann@example.com", "ben@example.com"]])
             let browser = Browser(api.app)
             _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
@@ -98,7 +98,7 @@ final class RecordingReceiver: HTTPTransport, @unchecked Sendable {
             #expect(created.body.string.contains("Its secret is shown only now"))
             let secret = try #require(created.body.string.range(of: "id=\"webhook-secret\">").map { created.body.string[$0.upperBound...].prefix(while: { $0 != "<" }) })
             _ = try await api.call(.POST, "/api/v1/rotations/PAGE/rotate")
-            _ = await Webhooks.deliverDue(api.app)
+            _ = try await api.app.deliverWebhooks()
             let after = try await browser.request(.GET, "/settings/webhooks").body.string
             #expect(after.contains("rotation PAGE") && after.contains(">delivered<"))
             #expect(!after.contains(String(secret)))  // shown once, never again

@@ -6,6 +6,7 @@ import Foundation
 struct APITokens {
     let db: any Database
     let cache: ReadCache<AuthenticatedToken>
+    let clock: any AppClock
 
     static let maxNameLength = 100
 
@@ -16,10 +17,10 @@ struct APITokens {
             throw AppError.invalidField("name", "say what uses the token, such as 'grafana' (at most \(Self.maxNameLength) characters)")
         }
         let value = APIToken.generate()
-        let token = APIToken(userID: try user.requireID(), name: name, token: value)
+        let token = APIToken(userID: try user.requireID(), name: name, token: value, createdAt: clock.now())
         try await db.transaction { db in
             try await token.create(on: db)
-            try await AuditEvent.record(on: db, actor: actor, action: "api_token.created", target: "user:\(user.email)",
+            try await AuditEvent.record(on: db, at: clock.now(), actor: actor, .apiTokenCreated, .user(email: user.email),
                                         after: "token '\(name)' ending \(SecretBox.last4(value))")
         }
         return (token, value)
@@ -39,7 +40,7 @@ struct APITokens {
         else { throw AppError.notFound("API token") }
         try await db.transaction { db in
             try await token.delete(on: db)
-            try await AuditEvent.record(on: db, actor: viewer.email, action: "api_token.revoked", target: "user:\(token.user.email)",
+            try await AuditEvent.record(on: db, at: clock.now(), actor: viewer.email, .apiTokenRevoked, .user(email: token.user.email),
                                         before: "token '\(token.name)' ending \(token.last4)")
         }
         cache.remove(token.tokenHash)

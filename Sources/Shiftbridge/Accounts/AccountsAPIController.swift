@@ -4,6 +4,7 @@ import Vapor
 /// `/api/v1/tokens`, `/api/v1/users` and `/api/v1/invitations` (contract).
 struct AccountsAPIController {
     func boot(api: any RoutesBuilder) {
+        api.get("me", use: me)
         let tokens = api.grouped("tokens")
         tokens.get(use: listTokens)
         tokens.post(use: createToken)
@@ -23,6 +24,17 @@ struct AccountsAPIController {
         return role
     }
 
+    struct Me: Content {
+        let email: String
+        let is_admin: Bool
+        let authenticated_by: String
+    }
+
+    func me(req: Request) async throws -> Me {
+        let user = try req.requireUser()
+        return Me(email: user.email, is_admin: user.isAdmin, authenticated_by: req.auth.has(TokenAuthentication.self) ? "token" : "session")
+    }
+
     // MARK: Tokens
 
     struct TokenDTO: Content {
@@ -39,9 +51,9 @@ struct AccountsAPIController {
     struct TokenList: Content { let tokens: [TokenDTO] }
 
     func listTokens(req: Request) async throws -> TokenList {
-        let viewer = try req.auth.require(User.self)
+        let viewer = try req.requireUser()
         let all = try req.queryBool("all") ?? false
-        return TokenList(tokens: try await req.application.apiTokens.list(for: viewer, all: all).map {
+        return TokenList(tokens: try await req.services.apiTokens(req.db).list(for: viewer, all: all).map {
             TokenDTO(id: $0.id, name: $0.name, owner: $0.user.email, last4: $0.last4, created_at: $0.createdAt, last_used_at: $0.lastUsedAt)
         })
     }
@@ -49,9 +61,9 @@ struct AccountsAPIController {
     struct TokenBody: Content { var name: String }
 
     func createToken(req: Request) async throws -> Response {
-        let viewer = try req.auth.require(User.self)
+        let viewer = try req.requireUser()
         let body = try req.content.decode(TokenBody.self)
-        let (token, value) = try await req.application.apiTokens.issue(for: viewer, name: body.name, actor: viewer.email)
+        let (token, value) = try await req.services.apiTokens(req.db).issue(for: viewer, name: body.name, actor: viewer.email)
         let response = try await TokenDTO(id: token.id, name: token.name, owner: viewer.email, last4: token.last4, created_at: token.createdAt,
                                           last_used_at: nil, token: value).encodeResponse(for: req)
         response.status = .created
@@ -59,7 +71,7 @@ struct AccountsAPIController {
     }
 
     func revokeToken(req: Request) async throws -> HTTPStatus {
-        try await req.application.apiTokens.revoke(req.parameters.get("id", as: UUID.self), by: try req.auth.require(User.self))
+        try await req.services.apiTokens(req.db).revoke(req.parameters.get("id", as: UUID.self), by: try req.requireUser())
         return .noContent
     }
 
@@ -76,14 +88,14 @@ struct AccountsAPIController {
 
     func listUsers(req: Request) async throws -> UserList {
         _ = try req.requireAdmin()
-        return UserList(users: try await req.application.userAccounts.users().map(Self.dto))
+        return UserList(users: try await req.services.userAccounts(req.db).users().map(Self.dto))
     }
 
     struct UserPatch: Content { var role: String? }
 
     func updateUser(req: Request) async throws -> UserDTO {
         let viewer = try req.requireAdmin()
-        let accounts = req.application.userAccounts
+        let accounts = req.services.userAccounts(req.db)
         let user = try await accounts.find(req.parameters.get("id", as: UUID.self))
         if let role = try req.content.decode(UserPatch.self).role {
             try await accounts.setRole(user, to: try Self.role(role), by: viewer)
@@ -93,7 +105,7 @@ struct AccountsAPIController {
 
     func removeUser(req: Request) async throws -> HTTPStatus {
         let viewer = try req.requireAdmin()
-        let accounts = req.application.userAccounts
+        let accounts = req.services.userAccounts(req.db)
         try await accounts.remove(try await accounts.find(req.parameters.get("id", as: UUID.self)), by: viewer)
         return .noContent
     }
@@ -118,7 +130,7 @@ struct AccountsAPIController {
 
     func listInvitations(req: Request) async throws -> InvitationList {
         _ = try req.requireAdmin()
-        return InvitationList(invitations: try await req.application.userAccounts.invitations().map { Self.dto($0, url: nil) })
+        return InvitationList(invitations: try await req.services.userAccounts(req.db).invitations().map { Self.dto($0, url: nil) })
     }
 
     struct InvitationBody: Content {
@@ -129,14 +141,14 @@ struct AccountsAPIController {
     func invite(req: Request) async throws -> Response {
         let viewer = try req.requireAdmin()
         let body = try req.content.decode(InvitationBody.self)
-        let (invitation, token) = try await req.application.userAccounts.invite(email: body.email, role: try Self.role(body.role ?? "user"), by: viewer)
+        let (invitation, token) = try await req.services.userAccounts(req.db).invite(email: body.email, role: try Self.role(body.role ?? "user"), by: viewer)
         let response = try await Self.dto(invitation, url: AccountsController.invitationURL(req, token: token)).encodeResponse(for: req)
         response.status = .created
         return response
     }
 
     func revokeInvitation(req: Request) async throws -> HTTPStatus {
-        try await req.application.userAccounts.revokeInvitation(req.parameters.get("id", as: UUID.self), by: try req.requireAdmin())
+        try await req.services.userAccounts(req.db).revokeInvitation(req.parameters.get("id", as: UUID.self), by: try req.requireAdmin())
         return .noContent
     }
 

@@ -4,6 +4,7 @@ import Vapor
 /// Settings → Users (administrators) and Settings → API tokens (everyone), in the dashboard.
 struct AccountsController {
     func boot(pages: any RoutesBuilder) {
+        pages.get("settings", use: settings)
         let users = pages.grouped("settings", "users")
         users.get(use: usersPage)
         users.post("invitations", use: invite)
@@ -16,6 +17,11 @@ struct AccountsController {
         tokens.post(":token", "revoke", use: revokeToken)
     }
 
+    /// Settings opens on the first tab this person may use.
+    func settings(req: Request) async throws -> Response {
+        req.redirect(to: SettingsTab.first(isAdmin: try req.requireUser().isAdmin).path)
+    }
+
     // MARK: Users
 
     func usersPage(req: Request) async throws -> Response {
@@ -24,7 +30,7 @@ struct AccountsController {
 
     private func renderUsers(_ req: Request, newLink: (String, String)?, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let viewer = try req.requireAdmin()
-        let accounts = req.application.userAccounts
+        let accounts = req.services.userAccounts(req.db)
         let model = UsersPage.Model(
             accounts: try await accounts.users().map {
                 .init(id: try $0.requireID().uuidString, email: $0.email, role: .init(isAdmin: $0.isAdmin), createdAt: $0.createdAt, isViewer: $0.id == viewer.id)
@@ -46,16 +52,16 @@ struct AccountsController {
         let form = try req.content.decode(InviteForm.self)
         do {
             let role = try AccountsAPIController.role(form.role ?? "user")
-            let (invitation, token) = try await req.application.userAccounts.invite(email: form.email ?? "", role: role, by: viewer)
+            let (invitation, token) = try await req.services.userAccounts(req.db).invite(email: form.email ?? "", role: role, by: viewer)
             return try await renderUsers(req, newLink: (invitation.email, Self.invitationURL(req, token: token)), error: nil, status: .created)
         } catch let error as AppError {
-            return try await renderUsers(req, newLink: nil, error: error.message, status: APIError.status(for: error.kind))
+            return try await renderUsers(req, newLink: nil, error: error.message, status: error.kind.httpStatus)
         }
     }
 
     func revokeInvitation(req: Request) async throws -> Response {
         let viewer = try req.requireAdmin()
-        try await req.application.userAccounts.revokeInvitation(req.parameters.get("invitation", as: UUID.self), by: viewer)
+        try await req.services.userAccounts(req.db).revokeInvitation(req.parameters.get("invitation", as: UUID.self), by: viewer)
         req.flash(.success, "Invitation revoked.")
         return req.redirect(to: SettingsTab.users.path)
     }
@@ -64,7 +70,7 @@ struct AccountsController {
 
     func setRole(req: Request) async throws -> Response {
         let viewer = try req.requireAdmin()
-        let accounts = req.application.userAccounts
+        let accounts = req.services.userAccounts(req.db)
         do {
             let user = try await accounts.find(req.parameters.get("user", as: UUID.self))
             let role = try AccountsAPIController.role(try req.content.decode(RoleForm.self).role ?? "")
@@ -78,7 +84,7 @@ struct AccountsController {
 
     func remove(req: Request) async throws -> Response {
         let viewer = try req.requireAdmin()
-        let accounts = req.application.userAccounts
+        let accounts = req.services.userAccounts(req.db)
         do {
             let user = try await accounts.find(req.parameters.get("user", as: UUID.self))
             try await accounts.remove(user, by: viewer)
@@ -101,7 +107,7 @@ struct AccountsController {
 
     private func renderTokens(_ req: Request, newToken: (String, String)?, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let viewer = try req.auth.require(User.self)
-        let tokens = try await req.application.apiTokens.list(for: viewer, all: viewer.isAdmin)
+        let tokens = try await req.services.apiTokens(req.db).list(for: viewer, all: viewer.isAdmin)
         let model = TokensPage.Model(
             tokens: try tokens.map {
                 .init(id: try $0.requireID().uuidString, name: $0.name, owner: $0.user.email, last4: $0.last4, createdAt: $0.createdAt, lastUsedAt: $0.lastUsedAt)
@@ -116,16 +122,16 @@ struct AccountsController {
         let viewer = try req.auth.require(User.self)
         let form = try req.content.decode(TokenForm.self)
         do {
-            let (token, value) = try await req.application.apiTokens.issue(for: viewer, name: form.name ?? "", actor: viewer.email)
+            let (token, value) = try await req.services.apiTokens(req.db).issue(for: viewer, name: form.name ?? "", actor: viewer.email)
             return try await renderTokens(req, newToken: (token.name, value), error: nil, status: .created)
         } catch let error as AppError {
-            return try await renderTokens(req, newToken: nil, error: error.message, status: APIError.status(for: error.kind))
+            return try await renderTokens(req, newToken: nil, error: error.message, status: error.kind.httpStatus)
         }
     }
 
     func revokeToken(req: Request) async throws -> Response {
         let viewer = try req.auth.require(User.self)
-        try await req.application.apiTokens.revoke(req.parameters.get("token", as: UUID.self), by: viewer)
+        try await req.services.apiTokens(req.db).revoke(req.parameters.get("token", as: UUID.self), by: viewer)
         req.flash(.success, "Token revoked.")
         return req.redirect(to: SettingsTab.tokens.path)
     }

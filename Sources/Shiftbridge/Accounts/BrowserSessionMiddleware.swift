@@ -8,12 +8,12 @@ import Vapor
 struct BrowserSessionMiddleware: AsyncMiddleware {
     static let cookieName = "shiftbridge_session"
     let secureCookies: Bool
-    let now: @Sendable () -> Date
+    let clock: any AppClock
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         var stored: WebSession?
         if let cookie = request.cookies[Self.cookieName]?.string, !cookie.isEmpty {
-            stored = try await WebSession.query(on: request.db).filter(\.$id == Self.digest(cookie)).filter(\.$expiresAt > now())
+            stored = try await WebSession.query(on: request.db).filter(\.$id == Self.digest(cookie)).filter(\.$expiresAt > clock.now())
                 .with(\.$user).first()
         }
         let session = BrowserSession(stored: stored, values: stored.map { Self.decode($0.data) } ?? [:])
@@ -26,7 +26,7 @@ struct BrowserSessionMiddleware: AsyncMiddleware {
         case .signIn(let user):
             if let stored { try await stored.delete(on: request.db) }
             let token = Self.newToken()
-            try await WebSession(idHash: Self.digest(token), userID: try user.requireID(), data: Self.encode(session.values), createdAt: now())
+            try await WebSession(idHash: Self.digest(token), userID: try user.requireID(), data: Self.encode(session.values), createdAt: clock.now())
                 .create(on: request.db)
             response.cookies[Self.cookieName] = cookie(token)
         case .signOut:

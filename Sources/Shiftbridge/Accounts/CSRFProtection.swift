@@ -38,39 +38,6 @@ struct CSRFProtection: AsyncMiddleware {
     }
 }
 
-/// One request's CSRF cookie: the one it brought, or a new one issued for its forms.
-final class CSRFState: @unchecked Sendable {
-    struct Key: StorageKey { typealias Value = CSRFState }
-
-    private let key: SymmetricKey
-    private(set) var cookie: String?
-    private(set) var issued: String?
-
-    init(key: SymmetricKey, cookie: String?) {
-        self.key = key
-        self.cookie = cookie.flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    func token(for cookie: String) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(cookie.utf8), using: key)).base64EncodedString()
-    }
-
-    /// The token forms carry, issuing a cookie when the browser has none.
-    var token: String {
-        if let cookie { return token(for: cookie) }
-        return token(for: rotate())
-    }
-
-    /// A new cookie (at sign-in and sign-out): forms rendered before no longer post.
-    @discardableResult
-    func rotate() -> String {
-        let fresh = BrowserSessionMiddleware.newToken()
-        cookie = fresh
-        issued = fresh
-        return fresh
-    }
-}
-
 extension Request {
     /// The token this request's forms post back; forms rendered for another browser fail.
     var csrfToken: String {

@@ -32,15 +32,15 @@ struct SignInController {
         let email = User.normalize(email: form.email ?? "")
         let next = SafeRedirect.path(form.next)
         let address = req.remoteAddress?.ipAddress ?? "unknown"
-        let throttle = req.application.signInThrottle
-        let now = req.application.now()
+        let throttle = req.services.signInThrottle
+        let now = req.services.clock.now()
         if let wait = await throttle.retryAfter(email: email, address: address, now: now) {
             let response = render(req, AuthPage.Model(kind: .signIn, email: email, next: next,
                 error: "Too many sign-in attempts. Wait \(wait) seconds, then try again."), title: "Sign in", status: .tooManyRequests)
             response.headers.replaceOrAdd(name: .retryAfter, value: "\(wait)")
             return response
         }
-        guard let user = try await req.application.userAccounts.verify(email: email, password: form.password ?? "") else {
+        guard let user = try await req.services.userAccounts(req.db).verify(email: email, password: form.password ?? "") else {
             await throttle.recordFailure(email: email, address: address, now: now)
             req.logger.notice("sign-in failed", metadata: ["email": "\(email)"])
             return render(req, AuthPage.Model(kind: .signIn, email: email, next: next,
@@ -67,7 +67,7 @@ struct SignInController {
         let form = try req.content.decode(Credentials.self)
         let created: User?
         do {
-            created = try await req.application.userAccounts.createFirstAdministrator(email: form.email ?? "", password: form.password ?? "")
+            created = try await req.services.userAccounts(req.db).createFirstAdministrator(email: form.email ?? "", password: form.password ?? "")
         } catch let error as AppError {
             return render(req, AuthPage.Model(kind: .setup, email: User.normalize(email: form.email ?? ""), error: error.message), title: "Set up",
                           status: .unprocessableEntity)
@@ -79,7 +79,7 @@ struct SignInController {
     }
 
     func invitationPage(req: Request) async throws -> Response {
-        guard let invitation = try await req.application.userAccounts.invitation(token: req.parameters.get("token") ?? "") else {
+        guard let invitation = try await req.services.userAccounts(req.db).invitation(token: req.parameters.get("token") ?? "") else {
             throw AppError(.notFound, code: "invitation_expired", "This invitation is unknown, used or expired; ask an administrator for a new one.")
         }
         return render(req, AuthPage.Model(kind: .invitation, email: invitation.email), title: "Join Shiftbridge")
@@ -88,7 +88,7 @@ struct SignInController {
     func acceptInvitation(req: Request) async throws -> Response {
         let form = try req.content.decode(Credentials.self)
         let token = req.parameters.get("token") ?? ""
-        let accounts = req.application.userAccounts
+        let accounts = req.services.userAccounts(req.db)
         do {
             let user = try await accounts.accept(token: token, password: form.password ?? "")
             start(req, for: user)

@@ -9,7 +9,7 @@ struct UserAccounts {
     let passwords: any PasswordHashing
     /// Token checks cached with the user they found: a role change or removal empties it.
     let tokenCache: ReadCache<AuthenticatedToken>
-    let now: @Sendable () -> Date
+    let clock: any AppClock
 
     enum Role: String, Codable, Sendable, CaseIterable {
         case admin, user
@@ -40,9 +40,9 @@ struct UserAccounts {
             guard try await User.query(on: db).filter(\.$email == email).first() == nil else {
                 throw AppError(.conflict, code: "duplicate_email", "An account for \(email) already exists.")
             }
-            let user = User(email: email, passwordHash: hash, isAdmin: true)
+            let user = User(email: email, passwordHash: hash, isAdmin: true, createdAt: clock.now())
             try await user.create(on: db)
-            try await AuditEvent.record(on: db, actor: actor, action: "admin.created", target: "user:\(email)")
+            try await AuditEvent.record(on: db, at: clock.now(), actor: actor, .adminCreated, .user(email: email))
             return user
         }
     }
@@ -55,9 +55,9 @@ struct UserAccounts {
         // The transaction keeps two racing set-ups from both winning.
         return try await db.transaction { db in
             guard try await User.query(on: db).count() == 0 else { return nil }
-            let user = User(email: email, passwordHash: hash, isAdmin: true)
+            let user = User(email: email, passwordHash: hash, isAdmin: true, createdAt: clock.now())
             try await user.create(on: db)
-            try await AuditEvent.record(on: db, actor: email, action: "admin.created", target: "user:\(email)", after: "first administrator, created in the browser")
+            try await AuditEvent.record(on: db, at: clock.now(), actor: email, .adminCreated, .user(email: email), after: "first administrator, created in the browser")
             return user
         }
     }
@@ -90,21 +90,21 @@ struct UserAccounts {
             invitation.isAdmin = role.isAdmin
             invitation.tokenHash = BrowserSessionMiddleware.digest(token)
             invitation.invitedBy = actor.email
-            invitation.createdAt = now()
-            invitation.expiresAt = now().addingTimeInterval(Invitation.lifetime)
+            invitation.createdAt = clock.now()
+            invitation.expiresAt = clock.now().addingTimeInterval(Invitation.lifetime)
             try await invitation.create(on: db)
-            try await AuditEvent.record(on: db, actor: actor.email, action: "user.invited", target: "user:\(email)", after: role.rawValue)
+            try await AuditEvent.record(on: db, at: clock.now(), actor: actor.email, .userInvited, .user(email: email), after: role.rawValue)
             return (invitation, token)
         }
     }
 
     /// The open invitation a link carries, or nil (unknown, used or expired).
     func invitation(token: String) async throws -> Invitation? {
-        try await Invitation.query(on: db).filter(\.$tokenHash == BrowserSessionMiddleware.digest(token)).filter(\.$expiresAt > now()).first()
+        try await Invitation.query(on: db).filter(\.$tokenHash == BrowserSessionMiddleware.digest(token)).filter(\.$expiresAt > clock.now()).first()
     }
 
     func invitations() async throws -> [Invitation] {
-        try await Invitation.query(on: db).filter(\.$expiresAt > now()).sort(\.$createdAt, .descending).all()
+        try await Invitation.query(on: db).filter(\.$expiresAt > clock.now()).sort(\.$createdAt, .descending).all()
     }
 
     /// Creates the invited account with the password chosen; the link cannot be used again.
@@ -122,9 +122,9 @@ struct UserAccounts {
             guard try await User.query(on: db).filter(\.$email == invitation.email).first() == nil else {
                 throw AppError(.conflict, code: "duplicate_email", "An account for \(invitation.email) already exists; sign in instead.")
             }
-            let user = User(email: invitation.email, passwordHash: hash, isAdmin: invitation.isAdmin)
+            let user = User(email: invitation.email, passwordHash: hash, isAdmin: invitation.isAdmin, createdAt: clock.now())
             try await user.create(on: db)
-            try await AuditEvent.record(on: db, actor: invitation.email, action: "user.joined", target: "user:\(invitation.email)",
+            try await AuditEvent.record(on: db, at: clock.now(), actor: invitation.email, .userJoined, .user(email: invitation.email),
                                         after: "\(Role(isAdmin: invitation.isAdmin).rawValue), invited by \(invitation.invitedBy)")
             return user
         }
@@ -134,7 +134,7 @@ struct UserAccounts {
         guard let id, let invitation = try await Invitation.find(id, on: db) else { throw AppError.notFound("Invitation") }
         try await db.transaction { db in
             try await invitation.delete(on: db)
-            try await AuditEvent.record(on: db, actor: actor.email, action: "user.invitation_revoked", target: "user:\(invitation.email)")
+            try await AuditEvent.record(on: db, at: clock.now(), actor: actor.email, .userInvitationRevoked, .user(email: invitation.email))
         }
     }
 
@@ -161,7 +161,7 @@ struct UserAccounts {
         try await db.transaction { db in
             user.isAdmin = role.isAdmin
             try await user.save(on: db)
-            try await AuditEvent.record(on: db, actor: actor.email, action: "user.role_changed", target: "user:\(user.email)",
+            try await AuditEvent.record(on: db, at: clock.now(), actor: actor.email, .userRoleChanged, .user(email: user.email),
                                         before: Role(isAdmin: !role.isAdmin).rawValue, after: role.rawValue)
         }
         tokenCache.removeAll()
@@ -175,7 +175,7 @@ struct UserAccounts {
         }
         try await db.transaction { db in
             try await user.delete(on: db)
-            try await AuditEvent.record(on: db, actor: actor.email, action: "user.removed", target: "user:\(user.email)",
+            try await AuditEvent.record(on: db, at: clock.now(), actor: actor.email, .userRemoved, .user(email: user.email),
                                         before: Role(isAdmin: user.isAdmin).rawValue)
         }
         tokenCache.removeAll()

@@ -33,7 +33,10 @@ struct AuditLog {
                 OR target LIKE \(bind: "person:%") OR target = \(bind: "user:\(viewer.email)"))
                 """))
         }
-        if let action = filter.action { query = query.filter(\.$action == action) }
+        if let action = filter.action {
+            guard let known = AuditAction(rawValue: action) else { return ([], false) }
+            query = query.filter(\.$action == known)
+        }
         if let actor = filter.actor { query = query.filter(\.$actor == actor) }
         if let target = filter.target { query = query.filter(\.$target == target) }
         if let since = filter.since { query = query.filter(\.$occurredAt >= since) }

@@ -54,7 +54,7 @@ public enum ProvisioningPlanner {
         }
     }
 
-    public enum Action: String, Codable, Sendable {
+    public enum Action: String, Codable, Sendable, CaseIterable {
         case create, rehire, update, delete, noChange = "no_change", skip
     }
 

@@ -68,8 +68,8 @@ import VaporTesting
         try await withTestApp { app in
             let owner = try await app.createAdmin()
             let admin = RotationsTests.API(app: app, token: try await app.issueToken())
-            let (invitation, link) = try await app.userAccounts.invite(email: "dev@example.com", role: .user, by: owner)
-            _ = try await app.userAccounts.accept(token: link, password: "a long developer passphrase")
+            let (invitation, link) = try await app.services.userAccounts(app.db).invite(email: "dev@example.com", role: .user, by: owner)
+            _ = try await app.services.userAccounts(app.db).accept(token: link, password: "a long developer passphrase")
             _ = invitation
             let dev = try #require(try await User.query(on: app.db).filter(\.$email == "dev@example.com").first())
             let devAPI = RotationsTests.API(app: app, token: try await app.issueToken(email: "dev@example.com"))

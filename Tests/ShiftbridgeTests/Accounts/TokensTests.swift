@@ -27,7 +27,7 @@ import VaporTesting
             #expect(try await admin.call(.DELETE, "/api/v1/tokens/\(id)").status == .noContent)
             // Refused at once, though a check was cached a moment ago.
             #expect(try await grafanaAPI.call(.GET, "/api/v1/me").status == .unauthorized)
-            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == "api_token.revoked").count() == 1)
+            #expect(try await AuditEvent.query(on: app.db).filter(\.$action == .apiTokenRevoked).count() == 1)
         }
     }
 

@@ -35,7 +35,7 @@ import VaporTesting
                 }
                 // Background jobs write meanwhile (leases, as every loop does each second).
                 group.addTask {
-                    for round in 0..<40 { _ = try await Leases.acquire("contention-\(round % 3)", ttl: 5, on: app.db) }
+                    for round in 0..<40 { _ = try await Leases.acquire("contention-\(round % 3)", ttl: 5, on: app.db, holder: app.services.instanceID, now: Date()) }
                     return []
                 }
                 return try await group.reduce(into: [Int]()) { $0 += $1 }

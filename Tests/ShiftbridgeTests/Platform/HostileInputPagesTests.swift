@@ -53,9 +53,10 @@ import VaporTesting
             // …a webhook URL stored before URLs were checked…
             let hook = Webhook()
             hook.url = "https://hooks.example.com/\(payload)"
-            hook.sealedSecret = try app.secretBox.seal("secret")
+            hook.sealedSecret = try app.services.secrets.seal("secret")
             hook.secretLast4 = "cret"
             hook.createdBy = "ops@example.com"
+            hook.createdAt = Date()
             try await hook.create(on: app.db)
             // …and what PagerDuty names: a schedule.
             let schedule = try #require(try await f.pd.schedules().collect().first)

@@ -37,7 +37,7 @@ import VaporTesting
             json["run_every_minutes"] = Int.max
             document.json = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
             try await document.save(on: f.app.db)
-            _ = try? await ProvisioningJobs.startScheduledRun(f.app)
+            _ = try? await f.app.services.provisioningApplier(f.app.db).startScheduledRun()
             #expect(try await f.api.call(.GET, "/api/v1/me").status == .ok)
         }
     }
@@ -129,23 +129,24 @@ import VaporTesting
         try await RotationsTests().withRotations { api, clock in
             let app = api.app
             let receiver = RecordingReceiver()
-            app.webhookTransport = receiver
+            app.testParts.webhooks.use(receiver)
             _ = try await api.call(.POST, "/api/v1/rotations", ["code": "LONG", "name": "Long", "members": ["ann@example.com", "ben@example.com"]])
             // A URL stored before URLs were checked: 100 KB long.
             let hook = Webhook()
             hook.url = "https://hooks.example.com/" + String(repeating: "a", count: 100_000)
-            hook.sealedSecret = try app.secretBox.seal("secret")
+            hook.sealedSecret = try app.services.secrets.seal("secret")
             hook.secretLast4 = "cret"
             hook.createdBy = "ops@example.com"
+            hook.createdAt = Date()
             try await hook.create(on: app.db)
             _ = try await api.call(.POST, "/api/v1/rotations/LONG/rotate")
-            for _ in 0..<Webhooks.maxAttempts {
-                await Webhooks.deliverDue(app)
+            for _ in 0..<WebhookSender.maxAttempts {
+                try await app.deliverWebhooks()
                 clock.advance(hours: 1.01)
             }
             let delivery = try #require(try await WebhookDelivery.query(on: app.db).filter(\.$webhook.$id == hook.requireID()).first())
             #expect(delivery.status == .failed)
-            #expect(delivery.attempts == Webhooks.maxAttempts)
+            #expect(delivery.attempts == WebhookSender.maxAttempts)
             #expect(delivery.lastError?.isEmpty == false)
             #expect(receiver.received.withLockedValue { $0.isEmpty }, "nothing was sent to the over-long URL")
             #expect(try await api.call(.GET, "/api/v1/me").status == .ok)

@@ -25,7 +25,7 @@ import VaporTesting
     func withStrictApp(_ body: (RotationsTests.API, ScriptedResolver) async throws -> Void) async throws {
         try await withTestApp(environment: Self.strict) { app in
             let resolver = ScriptedResolver()
-            app.outboundPolicy.resolver = resolver
+            app.testParts.resolver.use(resolver)
             try await app.createAdmin()
             try await body(RotationsTests.API(app: app, token: try await app.issueToken()), resolver)
         }
@@ -49,7 +49,7 @@ import VaporTesting
         try await withStrictApp { api, resolver in
             let app = api.app
             let receiver = RecordingReceiver()
-            app.webhookTransport = receiver
+            app.testParts.webhooks.use(receiver)
             for (name, email) in [("Ann", "ann@example.com"), ("Ben", "ben@example.com")] {
                 _ = try await api.call(.POST, "/api/v1/people", ["name": name, "email": email])
             }
@@ -59,7 +59,7 @@ import VaporTesting
             // After saving, the name now points at the cloud metadata address.
             resolver.answers.withLockedValue { $0 = ["rebind.example.com": ["169.254.169.254"]] }
             _ = try await api.call(.POST, "/api/v1/rotations/SWAP/rotate")
-            await Webhooks.deliverDue(app)
+            try await app.deliverWebhooks()
             #expect(receiver.received.withLockedValue { $0.isEmpty }, "a request went to a private address")
             let delivery = try #require(try await WebhookDelivery.query(on: app.db).first())
             #expect(delivery.status == .pending && delivery.attempts == 1)
@@ -80,12 +80,14 @@ import VaporTesting
                 try await Webhook.query(on: app.db).delete()
                 let hook = Webhook()
                 hook.url = url
-                hook.sealedSecret = try app.secretBox.seal("secret")
+                hook.sealedSecret = try app.services.secrets.seal("secret")
                 hook.secretLast4 = "cret"
                 hook.createdBy = "ops@example.com"
+            hook.createdAt = Date()
+                hook.createdAt = Date()
                 try await hook.create(on: app.db)
                 _ = try await api.call(.POST, "/api/v1/rotations/ERR/rotate")
-                await Webhooks.deliverDue(app)
+                try await app.deliverWebhooks()
                 let delivery = try #require(try await WebhookDelivery.query(on: app.db).first())
                 #expect(delivery.lastError == OutboundTargetPolicy.unreachable, "\(url): \(delivery.lastError ?? "")")
             }
@@ -103,7 +105,7 @@ import VaporTesting
     @Test func credentialsGoOnlyToTheVendorsHostsUnlessAllowed() async throws {
         try await withStrictApp { api, _ in
             let recorder = RecordingReceiver()
-            api.app.pagerDutyTransport = recorder
+            api.app.testParts.pagerDuty.use(recorder)
             let key = try await api.call(.PUT, "/api/v1/integrations/pagerduty/api-key", ["api_key": "u+abcdefghijklmnopqr", "base_url": "https://pagerduty.evil.example"])
             #expect(key.status == .unprocessableEntity)
             #expect(((key.json["error"] as? [String: Any])?["message"] as? String)?.contains("https://api.pagerduty.com") == true)

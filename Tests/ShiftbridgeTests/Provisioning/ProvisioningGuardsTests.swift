@@ -32,8 +32,8 @@ import VaporTesting
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(statuses.sorted() == [201, 409], "\(statuses)")
-            for run in try await ProvisioningRun.query(on: f.app.db).all() { await f.app.provisioningWorker.wait(try run.requireID()) }
-            let created = try await ProvisioningItem.query(on: f.app.db).filter(\.$state == "done").count()
+            for run in try await ProvisioningRun.query(on: f.app.db).all() { try await f.app.applyProvisioning(try run.requireID()) }
+            let created = try await ProvisioningItem.query(on: f.app.db).filter(\.$state == .done).count()
             #expect(created == 3)
             for email in ["ann@corp.example", "ben@corp.example", "cat@corp.example"] { #expect(try await f.count(email) == 1) }
         }

@@ -46,8 +46,10 @@ func withTestApp(
 
     let app = try await Application.make(.testing)
     app.logger.logLevel = .warning
+    let parts = TestParts()
+    app.testParts = parts
     do {
-        try await configure(app, config: AppConfig.load(environment: environment))
+        try await configure(app, config: AppConfig.load(environment: environment), parts: parts.appParts)
         try await body(app)
     } catch {
         try? await app.asyncShutdown()
@@ -143,12 +145,55 @@ extension Application {
     /// Creates an administrator the way the CLI does.
     @discardableResult
     func createAdmin(email: String = "ops@example.com", password: String = testPassword) async throws -> User {
-        try await userAccounts.createAdministrator(email: email, password: password, actor: "test")
+        try await services.userAccounts(db).createAdministrator(email: email, password: password, actor: "test")
     }
 
     /// An API token for the account with `email`, as `shiftbridge admin token` makes it.
     func issueToken(email: String = "ops@example.com", name: String = "t") async throws -> String {
         let user = try #require(try await User.query(on: db).filter(\.$email == email).first())
-        return try await apiTokens.issue(for: user, name: name, actor: "test").1
+        return try await services.apiTokens(db).issue(for: user, name: name, actor: "test").1
+    }
+}
+
+extension Application {
+    /// One pass of the background job `name`, as this instance's runner makes it (under the
+    /// job's lease when it runs on one instance at a time).
+    func runJobPass(_ name: String) async {
+        guard let job = AppJobs.all(services).first(where: { $0.name == name }) else {
+            Issue.record("no job named \(name)")
+            return
+        }
+        let runner = JobRunner(jobs: [job], database: { [db] in db }, clock: services.clock, holder: services.instanceID, logger: logger)
+        _ = await runner.runPass(job)
+    }
+}
+
+extension Application {
+    /// The handoff job's pass, then the sync job's, as the server runs them. Returns how many
+    /// rotations were read from PagerDuty.
+    @discardableResult
+    func followPagerDuty() async throws -> Int {
+        _ = try await services.rotationHandoffs(db).applyDue()
+        return try await services.rotationSyncPass(db).run(holder: services.instanceID)
+    }
+
+    /// The handoff job's pass.
+    func applyDueHandoffs() async throws {
+        _ = try await services.rotationHandoffs(db).applyDue()
+    }
+}
+
+extension Application {
+    /// The webhook job's pass on this instance; returns how many deliveries it attempted.
+    @discardableResult
+    func deliverWebhooks() async throws -> Int {
+        try await services.webhookSender(db).deliverDue(holder: services.instanceID)
+    }
+}
+
+extension Application {
+    /// Applies a provisioning run here until nothing of it is left to apply.
+    func applyProvisioning(_ runID: UUID) async throws {
+        try await AppDriver(self).applyProvisioningRun(runID)
     }
 }

@@ -4,7 +4,9 @@ import Foundation
 /// code for scripts, and a message that says what to fix.
 struct AppError: Error, Sendable, CustomStringConvertible {
     enum Kind: Sendable, Equatable {
-        case invalid, conflict, notFound, forbidden, unauthenticated, upstream, unavailable, rateLimited, tooLarge
+        /// `malformed`: the request itself cannot be read; `invalid`: it can, and a field is wrong.
+        case malformed, invalid, conflict, notFound, forbidden, unauthenticated, upstream, unavailable, rateLimited, tooLarge, unsupportedMediaType
+        case methodNotAllowed, `internal`
     }
 
     struct Problem: Sendable, Equatable, Codable {
@@ -41,6 +43,11 @@ struct AppError: Error, Sendable, CustomStringConvertible {
     /// A command line that cannot be run as given; the message shows the usage.
     static func usage(_ message: String) -> AppError {
         AppError(.invalid, code: "usage", message)
+    }
+
+    /// Several problems found at once (rules, settings): the message names them all.
+    static func invalid(_ message: String, _ problems: [String]) -> AppError {
+        AppError(.invalid, code: "invalid", "\(message): \(problems.joined(separator: "; "))", problems: problems.map { Problem(line: nil, message: $0) })
     }
 
     static let adminOnly = AppError(.forbidden, code: "forbidden", "Only administrators may do this")

@@ -33,4 +33,13 @@ extension Request {
         guard raw.unicodeScalars.count <= maxLength else { throw AppError.invalidField(name, "at most \(maxLength) characters") }
         return raw
     }
+
+    /// One of a fixed set of values (a state, a kind): anything else names the ones it takes.
+    func queryChoice<Choice: RawRepresentable & CaseIterable>(_ name: String, as type: Choice.Type = Choice.self) throws -> Choice? where Choice.RawValue == String {
+        guard let raw = query[String.self, at: name] else { return nil }
+        guard let value = Choice(rawValue: raw) else {
+            throw AppError.invalidField(name, "expected one of \(Choice.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return value
+    }
 }

@@ -2,15 +2,17 @@ import Foundation
 
 /// Turns a host name into the addresses a connection would use. Behind a protocol so tests
 /// can make a name resolve differently on save and on send.
-protocol HostResolver: Sendable {
+package protocol HostResolver: Sendable {
     func addresses(of host: String) async throws -> [NetworkAddress]
 }
 
 /// The system resolver (getaddrinfo), off the event loops.
-struct SystemHostResolver: HostResolver {
+package struct SystemHostResolver: HostResolver {
+    package init() {}
+
     struct Failure: Error {}
 
-    func addresses(of host: String) async throws -> [NetworkAddress] {
+    package func addresses(of host: String) async throws -> [NetworkAddress] {
         if let literal = NetworkAddress(host) { return [literal] }
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {

@@ -2,10 +2,10 @@ import Foundation
 
 /// An IP address as bytes, and whether it is a public unicast address (the only kind an
 /// outbound webhook may reach unless private targets are allowed).
-struct NetworkAddress: Equatable, Sendable, CustomStringConvertible {
+package struct NetworkAddress: Equatable, Sendable, CustomStringConvertible {
     let bytes: [UInt8]  // 4 or 16
 
-    init?(bytes: [UInt8]) {
+    package init?(bytes: [UInt8]) {
         guard bytes.count == 4 || bytes.count == 16 else { return nil }
         self.bytes = bytes
     }
@@ -23,7 +23,7 @@ struct NetworkAddress: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    var description: String {
+    package var description: String {
         if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
         return stride(from: 0, to: 16, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }.joined(separator: ":")
     }

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Every background job, on one screen: what runs, how often, and on how many instances.
+enum AppJobs {
+    static func all(_ services: AppServices) -> [Job] {
+        [
+            // Handoffs are recorded and announced once: one instance; the pass says when the
+            // next boundary is, so a handoff lands within a second of it.
+            Job("handoffs", every: 1, .oneInstance) { _ in
+                try await services.rotationHandoffs(services.db).applyDue()
+            },
+            // Every instance reads PagerDuty for the rotations due, each under a lease of its own.
+            Job("pagerduty-sync", every: 1, .everyInstance) { holder in
+                try await services.rotationSyncPass(services.db).run(holder: holder)
+                return nil
+            },
+            Job("webhook-delivery", every: 1, .everyInstance) { holder in
+                try await services.webhookSender(services.db).deliverDue(holder: holder)
+                return nil
+            },
+            Job("provisioning-apply", every: 1, .everyInstance) { holder in
+                try await services.provisioningApplier(services.db).applyDue(holder: holder)
+                return nil
+            },
+            Job("provisioning-schedule", every: 30, .oneInstance) { _ in
+                try await services.provisioningApplier(services.db).startScheduledRun()
+                return nil
+            },
+            // A rotated refresh token may be used once: one instance refreshes.
+            Job("token-refresh", every: 60, .oneInstance) { _ in
+                await services.tokenRefresher(services.db).runOnce()
+                return nil
+            },
+            Job("session-pruning", every: 3600, .oneInstance) { _ in
+                try await ExpiredSessionsPruner.runOnce(db: services.db, now: services.clock.now())
+                return nil
+            },
+        ]
+    }
+}

@@ -1,0 +1,93 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import SQLKit
+import Vapor
+
+/// Wires the application from its configuration and parts: storage, the composition root,
+/// middleware, migrations, background jobs, commands, routes.
+package func configure(_ app: Application, config: AppConfig, parts: AppParts = .live) async throws {
+    try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+
+    // A generous wait for a pooled connection: a busy machine should slow requests, not fail them.
+    switch config.storage {
+    case .sqlite(let path):
+        app.databases.use(DatabaseConfigurationFactory { SQLiteWriteTransactions(base: DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: .seconds(30)).make()) },
+                          as: .sqlite)
+        try await prepareSQLite(app)
+    case .postgres(let url):
+        try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
+    }
+
+    let previousKeys = config.previousSecretKeys.compactMap { Data(base64Encoded: $0) }.map { SymmetricKey(data: $0) }
+    let secrets = SecretBox(primary: try SecretKeyMaterial.primaryKey(config: config), previous: previousKeys)
+    app.passwords.use(.bcrypt)
+    let passwords = parts.passwords ?? BcryptPasswordHashing(hasher: app.password.async)
+    let services = AppServices(config: config, parts: parts, secrets: secrets, passwords: passwords, database: { [unowned app] in app.db })
+    app.services = services
+
+    // Bulk writes bypass these; the services that make them empty the cache themselves.
+    let dutyCache = services.dutyCache
+    app.databases.middleware.use(DutyCacheInvalidation<Rotation>(cache: dutyCache))
+    app.databases.middleware.use(DutyCacheInvalidation<RotationSync>(cache: dutyCache))
+    app.databases.middleware.use(DutyCacheInvalidation<RotationMember>(cache: dutyCache))
+    app.databases.middleware.use(DutyCacheInvalidation<Person>(cache: dutyCache))
+
+    AppMetrics.bootstrap()
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(SecurityHeadersMiddleware(formActionSources: services.outbound.formActionSources))
+    app.middleware.use(AppErrorMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: StaticAssets.directory))
+    app.routes.defaultMaxBodySize = "10mb"
+    app.middleware.use(TextInputGuard(maxBodySize: 10 << 20))
+
+    app.migrations.add(AppMigrations.all)
+    try await migrate(app, storage: config.storage)
+
+    // Background work belongs to `serve` (the default, and the demo's), never to one-off commands.
+    let jobs = JobRunner(jobs: AppJobs.all(services), database: { [unowned app] in app.db }, clock: services.clock, holder: services.instanceID,
+                         logger: services.logger("jobs"))
+    app.lifecycle.use(JobsLifecycle(jobs: jobs))
+    if let server = app.asyncCommands.commands["serve"] {
+        app.asyncCommands.use(ServeCommand(server: server, jobs: jobs, jobsEnabled: config.runJobs), as: "serve", isDefault: true)
+    }
+    app.asyncCommands.use(MigrateCommand(), as: "migrate")
+    app.asyncCommands.use(AdminCommand(), as: "admin")
+    app.asyncCommands.use(ProvisionCommand(), as: "provision")
+    try routes(app, services: services)
+}
+
+/// SQLite answers "database is locked" at once when two connections (one per event loop)
+/// write together: every connection waits for the lock instead (busy_timeout; transactions
+/// take it first, see `SQLiteWriteTransactions`), and the write-ahead log lets readers and
+/// a writer work side by side.
+func prepareSQLite(_ app: Application) async throws {
+    for eventLoop in app.eventLoopGroup.makeIterator() {
+        guard let sql = app.databases.database(.sqlite, logger: app.logger, on: eventLoop) as? any SQLDatabase else { continue }
+        try await sql.raw("PRAGMA busy_timeout = 15000").run()
+    }
+    guard let sql = app.db as? any SQLDatabase else { return }
+    try await sql.raw("PRAGMA journal_mode = WAL").run()
+    try await sql.raw("PRAGMA synchronous = NORMAL").run()
+}
+
+/// Runs pending migrations. On PostgreSQL an advisory lock serialises instances that start
+/// together, so only one of them migrates and the others find the work done.
+func migrate(_ app: Application, storage: AppConfig.Storage) async throws {
+    guard case .postgres = storage, let sql = app.db as? any SQLDatabase else {
+        try await app.autoMigrate()
+        return
+    }
+    let lockKey: Int64 = 0x5368_6966_7462  // "Shiftb"
+    try await sql.withSession { session in
+        try await session.raw("SELECT pg_advisory_lock(\(literal: lockKey))").run()
+        do {
+            try await app.autoMigrate()
+        } catch {
+            try? await session.raw("SELECT pg_advisory_unlock(\(literal: lockKey))").run()
+            throw error
+        }
+        try await session.raw("SELECT pg_advisory_unlock(\(literal: lockKey))").run()
+    }
+}

@@ -1,0 +1,40 @@
+import Fluent
+import Vapor
+
+/// The route table. Three groups: public (health, metrics, sign-in, feeds, incoming hooks),
+/// dashboard pages (session + CSRF), and `/api/v1` (session or bearer token; CSRF for
+/// sessions only).
+func routes(_ app: Application, services: AppServices) throws {
+    try app.register(collection: HealthController())
+    try app.register(collection: MetricsController())
+    OpenAPIController().boot(open: app)
+
+    let sessions = BrowserSessionMiddleware(secureCookies: services.config.secureCookies, clock: services.clock)
+    let csrf = CSRFProtection(key: services.secrets.derivedKey(purpose: "csrf"), secureCookies: services.config.secureCookies)
+    let web = app.grouped(sessions, csrf)
+    // A signed-out visitor is sent to sign in before any form check.
+    let pages = app.grouped(sessions, RequireUserPageMiddleware(), csrf)
+    SignInController().boot(open: web, pages: pages)
+    HomeController().boot(pages: pages)
+    let integrations = IntegrationsController()
+    integrations.boot(pages: pages)
+    integrations.boot(callbackRoutes: web)
+    RotationsController().boot(pages: pages)
+    PeopleController().boot(pages: pages)
+    WebhooksController().boot(pages: pages)
+    ProvisioningController().boot(pages: pages)
+    AccountsController().boot(pages: pages)
+    AuditController().boot(pages: pages)
+
+    let api = app.grouped("api", "v1")
+        .grouped(CookieSessionsOnly(sessions: sessions), BearerTokenAuthenticator())
+        .grouped(RequireUserAPIMiddleware(), csrf)
+    AccountsAPIController().boot(api: api)
+    IntegrationsAPIController().boot(api: api)
+    PeopleAPIController().boot(api: api)
+    RotationsAPIController().boot(api: api)
+    RotationFeedsController().boot(api: api, open: app)
+    WebhooksAPIController().boot(api: api)
+    ProvisioningAPIController().boot(api: api)
+    AuditAPIController().boot(api: api)
+}

@@ -1,0 +1,186 @@
+import Fluent
+import Foundation
+import Logging
+import PagerDutyKit
+import ShiftbridgeCore
+
+/// Rotations that follow PagerDuty schedules. A sync is one complete read of the schedule
+/// (layers and the final schedule for the next 14 days); only a complete read changes a
+/// rotation. Between syncs, handoffs come from the held timeline (`RotationHandoffs`).
+struct PagerDutyRotationSync {
+    let db: any Database
+    let clock: any AppClock
+    let clients: PagerDutyClients
+    let changeFeed: ChangeFeed
+    let dutyChanges: DutyChanges
+    let logger: Logger
+
+    static let lookAhead: TimeInterval = 14 * 86_400
+    /// More unknown users than this in one schedule: read the whole user list instead.
+    static let wholeListThreshold = 3
+
+    enum Outcome: Equatable {
+        case synced(changedDuty: Bool)
+        case stale(String)
+        case sourceMissing
+    }
+
+    /// Throws unless PagerDuty has the schedule (before a rotation is bound to it).
+    func checkSchedule(_ scheduleID: String) async throws {
+        guard let client = try await clients.client() else {
+            throw AppError(.conflict, code: "not_connected", "Connect PagerDuty under Settings → Integrations before binding a rotation")
+        }
+        do {
+            _ = try await client.schedule(id: scheduleID)
+        } catch PagerDutyError.notFound {
+            throw AppError.invalidField("schedule_id", "PagerDuty has no schedule \(scheduleID)")
+        } catch let error as PagerDutyError {
+            throw PagerDutyClients.explain(error, baseURL: client.configuration.baseURL, method: nil)
+        }
+    }
+
+    /// One sync. Failures keep the last good state and mark the rotation stale.
+    @discardableResult
+    func sync(_ rotation: Rotation) async -> Outcome {
+        guard let scheduleID = rotation.schedule.pagerDutyScheduleID else { return .stale("not bound") }
+        let now = clock.now()
+        do {
+            guard let client = try await clients.client() else { return await markStale(rotation, "PagerDuty is not connected", now: now) }
+            let schedule: PDSchedule
+            do {
+                schedule = try await client.schedule(id: scheduleID, since: now, until: now.addingTimeInterval(Self.lookAhead), overflow: true)
+            } catch PagerDutyError.notFound {
+                return await markMissing(rotation, scheduleID: scheduleID, now: now)
+            }
+            let ids = schedule.layerUserIDs + schedule.finalEntries.compactMap { $0.user?.id }
+            let users = try await pagerDutyUsers(Array(Set(ids)), client: client, now: now)
+            func user(_ id: String, fallbackName: String?) -> PagerDutySyncPlanner.ScheduleUser {
+                PagerDutySyncPlanner.ScheduleUser(id: id, email: users[id]?.email, name: users[id]?.name ?? fallbackName)
+            }
+            let snapshot = PagerDutySyncPlanner.Snapshot(
+                layerUsers: schedule.layerUserIDs.map { user($0, fallbackName: nil) },
+                entries: schedule.finalEntries.compactMap { entry in
+                    entry.user.map { PagerDutySyncPlanner.Entry(start: entry.start, end: entry.end, user: user($0.id, fallbackName: $0.name)) }
+                })
+            let changed = try await apply(snapshot, to: rotation, now: now)
+            await clients.record(.success(()))
+            return .synced(changedDuty: changed)
+        } catch {
+            await clients.record(.failure(error))
+            let message = (error as? PagerDutyError)?.description ?? String(describing: error)
+            return await markStale(rotation, message, now: now)
+        }
+    }
+
+    /// Emails and names for PagerDuty user ids: from the local record, else read from PagerDuty,
+    /// one by one when few are missing, or the whole user list (100 a page) when several are,
+    /// at most every ten minutes: the first syncs of a big account then cost one list read.
+    private func pagerDutyUsers(_ ids: [String], client: PagerDutyClient, now: Date) async throws -> [String: PagerDutyUserRecord] {
+        var known = Dictionary(uniqueKeysWithValues: try await PagerDutyUserRecord.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
+        let missing = ids.filter { known[$0] == nil }
+        guard !missing.isEmpty else { return known }
+        var fetched: [PagerDutyUserRecord] = []
+        func record(_ id: String, _ user: PDUser?) -> PagerDutyUserRecord {
+            PagerDutyUserRecord(id: id, email: user?.email.map(User.normalize(email:)), name: user?.name, fetchedAt: now)
+        }
+        // PagerDuty lists at most 10,000 users by offset: a bigger account is read one by one.
+        let wholeList = missing.count > Self.wholeListThreshold ? await changeFeed.takeWholeUserListRead(now: now) : false
+        let all: [PDUser]? = wholeList ? try await {
+            do { return try await client.users().collect() } catch PagerDutyError.paginationLimitReached { return nil }
+        }() : nil
+        if let all {
+            let byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let already = Set(try await PagerDutyUserRecord.query(on: db).all(\.$id))
+            // Remember everyone read, so the next schedules need no read at all.
+            fetched = all.filter { !already.contains($0.id) }.map { record($0.id, $0) }
+            // Named by a schedule but not listed: a deleted user, remembered without an email.
+            fetched += missing.filter { byID[$0] == nil }.map { record($0, nil) }
+        } else {
+            for id in missing {
+                do {
+                    fetched.append(record(id, try await client.user(id: id)))
+                } catch PagerDutyError.notFound {
+                    fetched.append(record(id, nil))  // deleted: remembered without an email, not asked for again
+                }
+            }
+        }
+        let toSave = fetched
+        try await db.transaction { db in
+            for chunk in stride(from: 0, to: toSave.count, by: 500) {
+                try await Array(toSave[chunk..<min(chunk + 500, toSave.count)]).create(on: db)
+            }
+        }
+        let wanted = Set(ids)
+        for record in fetched where wanted.contains(record.id!) { known[record.id!] = record }
+        return known
+    }
+
+    /// Applies a complete read in one transaction: members, unlinked people, the held timeline,
+    /// who is on duty. Returns whether the on-duty set changed.
+    private func apply(_ snapshot: PagerDutySyncPlanner.Snapshot, to rotation: Rotation, now: Date) async throws -> Bool {
+        let rotationID = try rotation.requireID()
+        return try await db.transaction { db in
+            let named = Set((snapshot.layerUsers + snapshot.entries.map(\.user)).compactMap { $0.email.map(User.normalize(email:)) })
+            var people = try await Person.query(on: db).filter(\.$email ~~ Array(named)).all()
+            let plan = PagerDutySyncPlanner.plan(snapshot, people: people.map { .init(id: $0.id!.uuidString, email: $0.email) }, now: now)
+            // Members whose email matches nobody are kept as unlinked people.
+            for member in plan.members where member.personID == nil {
+                guard let email = member.email, !people.contains(where: { $0.email == User.normalize(email: email) }) else { continue }
+                let person = Person(email: email, name: member.name ?? email, source: .pagerDuty, createdAt: now)
+                try await person.create(on: db)
+                people.append(person)
+            }
+            let byEmail = Dictionary(people.map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
+            try await RotationMember.query(on: db).filter(\.$rotation.$id == rotationID).delete()
+            for (index, member) in plan.members.enumerated() {
+                guard let email = member.email.map(User.normalize(email:)), let person = byEmail[email] else { continue }
+                try await RotationMember(rotationID: rotationID, personID: try person.requireID(), position: index).create(on: db)
+            }
+            let timeline = HeldTimeline(entries: snapshot.entries.map {
+                HeldTimeline.Entry(start: $0.start, end: $0.end, email: $0.user.email.map(User.normalize(email:)), name: $0.user.name, pagerDutyUserID: $0.user.id)
+            })
+            let state = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotationID).first() ?? RotationSync(rotationID: rotationID)
+            let current = plan.onDuty.map { $0.email.map(User.normalize(email:)) ?? "pagerduty:\($0.pagerDutyUserID)" }
+            let previous = state.onDuty
+            state.syncedAt = now
+            state.staleSince = nil
+            state.lastError = nil
+            state.sourceMissing = false
+            state.timeline = timeline
+            state.onDuty = current
+            state.onDutyUntil = plan.until
+            try await state.save(on: db)
+            try await dutyChanges.record(.init(rotation: rotation, previous: previous, current: current, until: plan.until, actor: "pagerduty",
+                                               action: .rotationHandoff), at: now, on: db)
+            return previous != current
+        }
+    }
+
+    private func markStale(_ rotation: Rotation, _ message: String, now: Date) async -> Outcome {
+        await updateState(rotation) { state in
+            state.staleSince = state.staleSince ?? now
+            state.lastError = String(message.prefix(500))
+        }
+        return .stale(message)
+    }
+
+    private func markMissing(_ rotation: Rotation, scheduleID: String, now: Date) async -> Outcome {
+        await updateState(rotation) { state in
+            state.staleSince = state.staleSince ?? now
+            state.sourceMissing = true
+            state.lastError = "The PagerDuty schedule \(scheduleID) no longer exists; members are kept as they were."
+        }
+        return .sourceMissing
+    }
+
+    private func updateState(_ rotation: Rotation, _ change: (RotationSync) -> Void) async {
+        guard let rotationID = rotation.id else { return }
+        do {
+            let state = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotationID).first() ?? RotationSync(rotationID: rotationID)
+            change(state)
+            try await state.save(on: db)
+        } catch {
+            logger.error("could not record a rotation's sync state", metadata: ["rotation": "\(rotation.code)", "error": "\(error)"])
+        }
+    }
+}

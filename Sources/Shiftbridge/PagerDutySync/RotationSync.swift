@@ -1,0 +1,72 @@
+import Fluent
+import Foundation
+import ShiftbridgeCore
+import SQLKit
+
+/// What the last sync of a PagerDuty-bound rotation found, and how fresh it is. The held
+/// timeline lets handoffs happen on time between syncs, without asking PagerDuty.
+final class RotationSync: Model, @unchecked Sendable {
+    static let schema = "rotation_syncs"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "rotation_id") var rotation: Rotation
+    @OptionalField(key: "synced_at") var syncedAt: Date?
+    /// Set on the first failed read after a good one; cleared by the next good one.
+    @OptionalField(key: "stale_since") var staleSince: Date?
+    @OptionalField(key: "last_error") var lastError: String?
+    @Field(key: "source_missing") var sourceMissing: Bool
+    /// JSON of the held timeline's entries: the final schedule over the look-ahead window.
+    @Field(key: "timeline") private var timelineJSON: String
+    /// Who is on duty as last applied (emails, else `pagerduty:<id>`), comma-separated, for change detection.
+    @Field(key: "on_duty") private var onDutyText: String
+    /// When the held timeline next changes who is on duty.
+    @OptionalField(key: "on_duty_until") var onDutyUntil: Date?
+
+    init() {}
+
+    init(rotationID: UUID) {
+        self.$rotation.id = rotationID
+        self.sourceMissing = false
+        self.timeline = HeldTimeline(entries: [])
+        self.onDuty = []
+    }
+
+    var timeline: HeldTimeline {
+        get { HeldTimeline(entries: (try? JSONDecoder().decode([HeldTimeline.Entry].self, from: Data(timelineJSON.utf8))) ?? []) }
+        set { timelineJSON = (try? String(decoding: JSONEncoder().encode(newValue.entries), as: UTF8.self)) ?? "[]" }
+    }
+
+    var onDuty: [String] {
+        get { onDutyText.split(separator: ",").map(String.init) }
+        set { onDutyText = newValue.joined(separator: ",") }
+    }
+
+    /// Sets who is on duty, and until when, for many rotations in a few statements.
+    static func setDuty(_ updates: [(id: UUID, onDuty: [String], until: Date?)], on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else {
+            for update in updates {
+                try await RotationSync.query(on: db).filter(\.$id == update.id).set(\.$onDutyText, to: update.onDuty.joined(separator: ",")).set(\.$onDutyUntil, to: update.until).update()
+            }
+            return
+        }
+        for start in stride(from: 0, to: updates.count, by: 200) {
+            let chunk = updates[start..<min(start + 200, updates.count)]
+            var onDuty = SQLQueryString("CASE id")
+            var until = SQLQueryString("CASE id")
+            for update in chunk {
+                onDuty.appendInterpolation(unsafeRaw: " WHEN ")
+                onDuty.appendInterpolation(bind: update.id)
+                onDuty.appendInterpolation(unsafeRaw: " THEN ")
+                onDuty.appendInterpolation(bind: update.onDuty.joined(separator: ","))
+                until.appendInterpolation(unsafeRaw: " WHEN ")
+                until.appendInterpolation(bind: update.id)
+                until.appendInterpolation(unsafeRaw: " THEN ")
+                until.appendInterpolation(bind: update.until)
+            }
+            onDuty.appendInterpolation(unsafeRaw: " END")
+            until.appendInterpolation(unsafeRaw: " END")
+            try await sql.update(schema).set(SQLIdentifier("on_duty"), to: onDuty).set(SQLIdentifier("on_duty_until"), to: until)
+                .where(SQLIdentifier("id"), .in, chunk.map(\.id)).run()
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Fluent
+import Foundation
+import Logging
+import PagerDutyKit
+import ShiftbridgeCore
+
+/// One pass of following PagerDuty: what changed (audit records, or where they cannot be
+/// read, one batched `/oncalls` poll compared with the held timelines), which rotations to
+/// read now (the pure `SyncScheduling`), and those reads, each under a lease of its own.
+struct RotationSyncPass {
+    let db: any Database
+    let clock: any AppClock
+    let sync: PagerDutyRotationSync
+    let clients: PagerDutyClients
+    let changeFeed: ChangeFeed
+    let logger: Logger
+
+    /// How far ahead the `/oncalls` poll compares; later edits arrive with the hourly refresh.
+    static let pollWindow: TimeInterval = 24 * 3600
+    static let schedulesPerPoll = 100
+    /// Schedules `/oncalls` cannot see (on no escalation policy) are re-read this often instead.
+    static let unobservableInterval: TimeInterval = 600
+
+    /// Returns how many rotations were read from PagerDuty.
+    @discardableResult
+    func run(holder: String) async throws -> Int {
+        let now = clock.now()
+        let client = try? await clients.client()
+        let changes = await changeFeed.poll(client, db: db, now: now, logger: logger)
+        guard await changeFeed.scanDue(now: now, changes: changes) else { return 0 }
+        let bound = try await Rotation.query(on: db).filter(\.$scheduleKind == .pagerDuty).filter(\.$enabled == true).all()
+        guard !bound.isEmpty else { return 0 }
+        let states = Dictionary(try await RotationSync.query(on: db).filter(\.$rotation.$id ~~ bound.compactMap(\.id)).all().map { ($0.$rotation.id, $0) },
+                                uniquingKeysWith: { first, _ in first })
+        let changed: Set<String> = switch changes {
+        case .following(let schedules): schedules
+        case .unavailable: await pollOnCalls(client, bound: bound, states: states, now: now)
+        case .notYetDue: []
+        }
+        let allowance = await changeFeed.refreshAllowance(rotations: bound.count, now: now)
+        let decision = SyncScheduling.decide(
+            bound.map { .init(id: $0.id!, scheduleIDs: $0.schedule.pagerDutyScheduleID.map { [$0] } ?? [], syncedAt: states[$0.id!]?.syncedAt,
+                              staleSince: states[$0.id!]?.staleSince) },
+            changedSchedules: changed, refreshAllowance: allowance, now: now,
+            syncInterval: ChangeFeed.interval, refreshInterval: ChangeFeed.refreshInterval)
+        await changeFeed.spendRefreshes(decision.refreshes)
+        let byID = Dictionary(uniqueKeysWithValues: bound.map { ($0.id!, $0) })
+        var synced = 0
+        for id in decision.due {
+            guard let rotation = byID[id],
+                  try await Leases.acquire("rotation-sync:\(id)", ttl: ChangeFeed.interval - 5, on: db, holder: holder, now: now) else { continue }
+            await sync.sync(rotation)
+            synced += 1
+        }
+        return synced
+    }
+
+    /// Schedules whose on-call, per one batched `/oncalls` read, differs from the held timeline
+    /// over the next `pollWindow`. An incomplete read names none: nothing is acted on partially.
+    private func pollOnCalls(_ client: PagerDutyClient?, bound: [Rotation], states: [UUID: RotationSync], now: Date) async -> Set<String> {
+        guard let client, await changeFeed.onCallPollDue(now: now) else { return [] }
+        let until = now.addingTimeInterval(Self.pollWindow)
+        let scheduleIDs = Array(Set(bound.compactMap(\.schedule.pagerDutyScheduleID))).sorted()
+        var observed: [String: [OnCallCoverage.Span]] = [:]
+        do {
+            for start in stride(from: 0, to: scheduleIDs.count, by: Self.schedulesPerPoll) {
+                let batch = Array(scheduleIDs[start..<min(start + Self.schedulesPerPoll, scheduleIDs.count)])
+                for try await onCall in client.onCalls(scheduleIDs: batch, since: now, until: until) {
+                    guard let scheduleID = onCall.schedule?.id, let userID = onCall.user?.id else { continue }
+                    observed[scheduleID, default: []].append(.init(start: onCall.start, end: onCall.end, userID: userID))
+                }
+            }
+            await changeFeed.onCallPollSucceeded(now: now)
+        } catch {
+            logger.warning("PagerDuty on-call poll failed; rotations keep their state", metadata: ["error": "\(String(describing: error).prefix(200))"])
+            return []
+        }
+        var disagreeing = Set<String>()
+        for rotation in bound {
+            guard let scheduleID = rotation.schedule.pagerDutyScheduleID, let state = states[rotation.id!], state.syncedAt != nil else { continue }
+            let held = state.timeline.entries.map { OnCallCoverage.Span(start: $0.start, end: $0.end, userID: $0.pagerDutyUserID) }
+            guard let seen = observed[scheduleID] else {
+                // Not on any escalation policy, so `/oncalls` cannot show it: re-read it now and then.
+                let age = state.syncedAt.map { now.timeIntervalSince($0) } ?? .infinity
+                if !held.isEmpty && age >= Self.unobservableInterval { disagreeing.insert(scheduleID) }
+                continue
+            }
+            if OnCallCoverage.differ(held, seen, from: now, until: until) { disagreeing.insert(scheduleID) }
+        }
+        return disagreeing
+    }
+}

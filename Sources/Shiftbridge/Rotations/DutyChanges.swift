@@ -1,0 +1,40 @@
+import Fluent
+import Foundation
+
+/// The one place a change of who is on duty is recorded: its audit event, and a delivery for
+/// every interested webhook, in the same transaction as the change itself.
+struct DutyChanges {
+    struct Change {
+        let rotation: Rotation
+        let previous: [String]
+        let current: [String]
+        let until: Date?
+        let actor: String
+        let action: AuditAction
+    }
+
+    /// Records `changes` (those that change nothing are skipped), reading the webhooks once.
+    func record(_ changes: [Change], at: Date, on db: any Database) async throws {
+        let real = changes.filter { $0.previous != $0.current }
+        guard !real.isEmpty else { return }
+        let hooks = try await Webhook.query(on: db).all()
+        var events: [AuditEvent] = []
+        for change in real {
+            let rotation = change.rotation
+            events.append(AuditEvent(at: at, actor: change.actor, change.action, .rotation(rotation),
+                                     before: change.previous.isEmpty ? nil : change.previous.joined(separator: ", "),
+                                     after: change.current.isEmpty ? "nobody" : change.current.joined(separator: ", ")))
+            let payload = WebhookPayload(event: WebhookPayload.dutyChanged,
+                                         rotation: .init(id: try rotation.requireID().uuidString, code: rotation.code, name: rotation.name),
+                                         previous: change.previous, on_duty: change.current, until: change.until, at: at)
+            try await WebhookOutbox.enqueue(payload, rotationID: try rotation.requireID(), hooks: hooks, at: at, on: db)
+        }
+        for start in stride(from: 0, to: events.count, by: 500) {
+            try await Array(events[start..<min(start + 500, events.count)]).create(on: db)
+        }
+    }
+
+    func record(_ change: Change, at: Date, on db: any Database) async throws {
+        try await record([change], at: at, on: db)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Plot
+import ShiftbridgeCore
+
+/// The External group of the schedule editor: search PagerDuty schedules, preview one, follow it.
+struct ExternalPanel: Component {
+    let code: String
+    let external: RotationPage.External
+    let csrf: String
+
+    func previewURL(_ id: String) -> String {
+        let query = (external.query ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return "/rotations/\(code)?pd_query=\(query)&preview=\(id)"
+    }
+
+    var body: Component {
+        Div {
+            Paragraph("Bind this rotation to a PagerDuty schedule: its members and who is on duty then come from PagerDuty, and its own schedule and member list are replaced.").class("muted")
+            Form(url: "/rotations/\(code)", method: .get) {
+                Input(type: .search, name: "pd_query", value: external.query, placeholder: "Search PagerDuty schedules by name")
+                Button("Search").class("button").attribute(named: "type", value: "submit")
+            }
+            .class("search-row")
+            if let error = external.error {
+                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+            }
+            if external.query != nil && external.found.isEmpty && external.error == nil {
+                Paragraph("No PagerDuty schedule matches.").class("muted")
+            }
+            if !external.found.isEmpty {
+                List(external.found) { found in
+                    Link("\(found.name) — \(found.timeZone), \(found.users) people", url: previewURL(found.id))
+                }
+                .id("pd-results")
+            }
+            if let preview = external.preview {
+                Article {
+                    H3("Preview: \(preview.name) (\(preview.timeZone))")
+                    for layer in preview.layers {
+                        Paragraph("\(layer.name): \(layer.members.joined(separator: ", "))")
+                    }
+                    Paragraph("Next shifts").class("muted")
+                    List(preview.shifts.prefix(8).map { "\($0.start.displayString) → \($0.end?.displayString ?? "open"): \($0.person)" })
+                    Form(url: "/rotations/\(code)/schedule", method: .post) {
+                        CSRFField(token: csrf)
+                        Input(type: .hidden, name: "type", value: "pagerduty")
+                        Input(type: .hidden, name: "schedule_id", value: preview.id)
+                        Button("Follow this schedule").class("button primary").attribute(named: "type", value: "submit").id("bind-schedule")
+                    }
+                }
+                .class("card").id("pd-preview")
+            }
+        }
+        .class("card")
+    }
+}

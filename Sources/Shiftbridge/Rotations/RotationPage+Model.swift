@@ -1,0 +1,39 @@
+import Foundation
+import ShiftbridgeCore
+
+/// One rotation: who is on duty, its members, upcoming shifts, history, and its schedule.
+enum RotationPage {
+    struct Model {
+        let code: String
+        let name: String
+        let description: String?
+        let schedule: RotationSchedule
+        let nextHandoff: Date?
+        let onDuty: [(name: String, email: String)]
+        let roster: [(name: String, email: String, linked: Bool, onDuty: Bool)]
+        let shifts: [(start: Date, end: Date, people: [String])]
+        let owners: [String]
+        let canEdit: Bool
+        let error: String?
+        let problem: String?
+        let syncedAt: Date?
+        let external: External?
+        let history: [(at: Date, actor: String, action: AuditAction, before: String?, after: String?)]
+    }
+
+    /// The External (PagerDuty) group of the schedule editor; nil when PagerDuty is not connected.
+    struct External {
+        struct Found { let id: String; let name: String; let timeZone: String; let users: Int }
+        struct Preview {
+            let id: String
+            let name: String
+            let timeZone: String
+            let layers: [(name: String, members: [String])]
+            let shifts: [(start: Date, end: Date?, person: String)]
+        }
+        let query: String?
+        let found: [Found]
+        let preview: Preview?
+        let error: String?
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Plot
+import ShiftbridgeCore
+
+extension RotationPage {
+    static func render(_ model: Model, context: PageContext) -> String {
+        Layout.render(context) {
+            H1("\(model.name) · \(model.code)")
+            if let description = model.description { Paragraph(description).class("muted") }
+            if let error = model.error {
+                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+            }
+            if let problem = model.problem {
+                Div(problem).class("flash flash-error").attribute(named: "role", value: "status").id("sync-problem")
+            }
+            Div {
+                Article {
+                    H2("On duty")
+                    if model.onDuty.isEmpty {
+                        Paragraph("Nobody: the rotation has no members.").class("muted")
+                    } else {
+                        List(model.onDuty.map { "\($0.name) (\($0.email))" }).id("on-duty")
+                    }
+                    Paragraph(model.nextHandoff.map { "Next handoff: \($0.displayString)" } ?? "Hands over when someone rotates it.").class("muted")
+                    if let synced = model.syncedAt {
+                        Paragraph("Follows PagerDuty; last synced \(synced.displayString).").class("muted")
+                    }
+                    if model.canEdit && model.schedule.kind != .pagerDuty {
+                        Form(url: "/rotations/\(model.code)/rotate", method: .post) {
+                            CSRFField(token: context.csrfToken)
+                            Button("Rotate now").class("button primary").attribute(named: "type", value: "submit").id("rotate")
+                        }
+                    }
+                }
+                .class("card")
+                Article {
+                    H2("Members")
+                    Paragraph("\(model.roster.filter(\.linked).count) of \(model.roster.count) linked").class("badge badge-muted")
+                    if model.schedule.kind == .pagerDuty {
+                        Paragraph("Members come from the PagerDuty schedule and cannot be edited here.").class("muted")
+                    }
+                    List(model.roster.map { "\($0.name) (\($0.email))\($0.onDuty ? " — on duty" : "")\($0.linked ? "" : " — unlinked")" })
+                    Paragraph("Owners: \(model.owners.joined(separator: ", "))").class("muted")
+                }
+                .class("card")
+            }
+            .class("tiles")
+            H2("Upcoming shifts (14 days)")
+            Div {
+                Table(
+                    header: TableRow {
+                        TableHeaderCell("From")
+                        TableHeaderCell("Until")
+                        TableHeaderCell("On duty")
+                    },
+                    rows: {
+                        for shift in model.shifts {
+                            TableRow {
+                                TableCell(shift.start.displayString)
+                                TableCell(shift.end.displayString)
+                                TableCell(shift.people.joined(separator: ", "))
+                            }
+                        }
+                    }
+                )
+                .class("table")
+            }
+            .class("table-wrap")
+            H2("History")
+            if model.history.isEmpty {
+                Paragraph("No duty changes or edits yet.").class("muted")
+            } else {
+                Div {
+                    Table(
+                        header: TableRow {
+                            TableHeaderCell("When")
+                            TableHeaderCell("What")
+                            TableHeaderCell("Before")
+                            TableHeaderCell("After")
+                            TableHeaderCell("By")
+                        },
+                        rows: {
+                            for event in model.history {
+                                TableRow {
+                                    TableCell(event.at.displayString)
+                                    TableCell(event.action.title)
+                                    TableCell(event.before ?? "")
+                                    TableCell(event.after ?? "")
+                                    TableCell(event.actor)
+                                }
+                            }
+                        }
+                    )
+                    .class("table").id("history")
+                }
+                .class("table-wrap")
+            }
+            if model.canEdit, let external = model.external {
+                H2("External: follow a PagerDuty schedule")
+                ExternalPanel(code: model.code, external: external, csrf: context.csrfToken)
+            }
+            if model.canEdit {
+                H2("Schedule")
+                Paragraph("Now: \(model.schedule.description)").class("muted")
+                Form(url: "/rotations/\(model.code)/schedule", method: .post) {
+                    CSRFField(token: context.csrfToken)
+                    Div {
+                        Label("Type") {
+                            Select(name: "type", options: [("manual", "Manual (Rotate button)"), ("daily", "Daily"), ("weekly", "Weekly"), ("weekdays", "Custom days")],
+                                   selected: model.schedule.kind.rawValue)
+                        }
+                        .class("field")
+                        FormField(label: "Time (HH:mm)", name: "time", value: model.schedule.time?.description, required: false)
+                        FormField(label: "Days (1 = Monday … 7 = Sunday)", name: "weekdays_text",
+                                  value: model.schedule.weekdays.map(String.init).joined(separator: ","), required: false, hint: "For weekly: one day; for custom days: several, such as 1,2,3,4,5")
+                        FormField(label: "Time zone", name: "time_zone", value: model.schedule.timeZoneIdentifier ?? "Etc/UTC", hint: "IANA name, such as Europe/Berlin")
+                    }
+                    .class("form-grid")
+                    Button("Save schedule").class("button").attribute(named: "type", value: "submit")
+                }
+                .class("card")
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import ShiftbridgeCore
+import Vapor
+
+/// A schedule as a form or the API sends it: `RotationSchedule.parse` checks it.
+struct ScheduleInput: Content {
+    var type: String
+    var time: String?
+    var weekday: Int?
+    var weekdays: [Int]?
+    var time_zone: String?
+    var schedule_id: String?
+
+    func schedule(defaultTimeZone: String) throws -> RotationSchedule {
+        do {
+            return try RotationSchedule.parse(type: type, time: time, weekday: weekday, weekdays: weekdays, timeZone: time_zone, scheduleID: schedule_id,
+                                              defaultTimeZone: defaultTimeZone)
+        } catch {
+            throw AppError.invalidField(error.field, error.message)
+        }
+    }
+}

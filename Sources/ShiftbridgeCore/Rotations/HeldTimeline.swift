@@ -1,0 +1,51 @@
+import Foundation
+
+/// What a rotation that follows PagerDuty holds from its last complete read: who PagerDuty
+/// has on call from when to when. Handoffs, the on-duty answer and upcoming shifts are all
+/// read from it, between syncs and without asking PagerDuty.
+public struct HeldTimeline: Equatable, Sendable, Codable {
+    public struct Entry: Codable, Equatable, Sendable {
+        public var start: Date
+        public var end: Date?
+        public var email: String?
+        public var name: String?
+        public var pagerDutyUserID: String
+
+        public init(start: Date, end: Date?, email: String?, name: String?, pagerDutyUserID: String) {
+            self.start = start
+            self.end = end
+            self.email = email
+            self.name = name
+            self.pagerDutyUserID = pagerDutyUserID
+        }
+
+        /// How the entry names its person: email, else name, else the PagerDuty id.
+        public var label: String { email ?? name ?? pagerDutyUserID }
+    }
+
+    public var entries: [Entry]
+
+    public init(entries: [Entry]) {
+        self.entries = entries
+    }
+
+    /// Who is on duty at `instant` (each PagerDuty user once, several at once where PagerDuty
+    /// says so), and when that next changes.
+    public func duty(at instant: Date) -> (onDuty: [Entry], until: Date?) {
+        var seen = Set<String>()
+        let current = entries.filter { $0.start <= instant && ($0.end.map { $0 > instant } ?? true) }.filter { seen.insert($0.pagerDutyUserID).inserted }
+        let next = (current.compactMap(\.end) + entries.map(\.start).filter { $0 > instant }).min()
+        return (current, next)
+    }
+
+    /// The on-duty set as stored for change detection: emails, else `pagerduty:<id>`.
+    public static func key(_ onDuty: [Entry]) -> [String] {
+        onDuty.map { $0.email ?? "pagerduty:\($0.pagerDutyUserID)" }
+    }
+
+    /// Shifts from `now` until `horizon`, as PagerDuty has them.
+    public func shifts(from now: Date, until horizon: Date) -> [Shift] {
+        entries.filter { ($0.end ?? .distantFuture) > now && $0.start < horizon }
+            .map { Shift(start: $0.start, end: $0.end ?? horizon, people: [$0.label]) }
+    }
+}

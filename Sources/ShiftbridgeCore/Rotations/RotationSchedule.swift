@@ -1,0 +1,154 @@
+import Foundation
+
+/// How a rotation turns: by hand, on a schedule of its own (daily, weekly, or on chosen
+/// weekdays, at a local time in a time zone), or as a PagerDuty schedule says. One value,
+/// validated here; stored and sent as `{"type": …, "time": "09:00", "weekdays": […],
+/// "time_zone": …, "schedule_id": …}`.
+public enum RotationSchedule: Equatable, Hashable, Sendable {
+    case manual
+    case daily(at: TimeOfDay, timeZone: String)
+    case weekly(weekday: Int, at: TimeOfDay, timeZone: String)
+    /// ISO weekdays (1 = Monday … 7 = Sunday).
+    case customDays(Set<Int>, at: TimeOfDay, timeZone: String)
+    case pagerDuty(scheduleID: String)
+
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case manual, daily, weekly
+        case customDays = "weekdays"
+        case pagerDuty = "pagerduty"
+    }
+
+    public var kind: Kind {
+        switch self {
+        case .manual: .manual
+        case .daily: .daily
+        case .weekly: .weekly
+        case .customDays: .customDays
+        case .pagerDuty: .pagerDuty
+        }
+    }
+
+    /// When it hands over on its own; nil when people (or PagerDuty) decide.
+    public var cadence: Cadence? {
+        switch self {
+        case .manual, .pagerDuty: nil
+        case .daily(let time, _): .daily(at: time)
+        case .weekly(let day, let time, _): .weekly(weekday: day, at: time)
+        case .customDays(let days, let time, _): .weekdays(days, at: time)
+        }
+    }
+
+    /// The zone an automatic schedule keeps its local time in.
+    public var timeZoneIdentifier: String? {
+        switch self {
+        case .manual, .pagerDuty: nil
+        case .daily(_, let zone), .weekly(_, _, let zone), .customDays(_, _, let zone): zone
+        }
+    }
+
+    public var timeZone: TimeZone { timeZoneIdentifier.flatMap(TimeZone.init(identifier:)) ?? .gmt }
+
+    public var pagerDutyScheduleID: String? {
+        if case .pagerDuty(let id) = self { return id }
+        return nil
+    }
+
+    public var time: TimeOfDay? {
+        switch self {
+        case .manual, .pagerDuty: nil
+        case .daily(let time, _), .weekly(_, let time, _), .customDays(_, let time, _): time
+        }
+    }
+
+    public var weekdays: [Int] {
+        switch self {
+        case .weekly(let day, _, _): [day]
+        case .customDays(let days, _, _): days.sorted()
+        default: []
+        }
+    }
+
+    /// In words, for people and the audit log.
+    public var description: String {
+        let names = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        return switch self {
+        case .manual: "manual"
+        case .daily(let time, let zone): "daily at \(time) \(zone)"
+        case .weekly(let day, let time, let zone): "weekly on \(names[day]) at \(time) \(zone)"
+        case .customDays(let days, let time, let zone): "on \(days.sorted().map { names[$0] }.joined(separator: ", ")) at \(time) \(zone)"
+        case .pagerDuty(let id): "PagerDuty schedule \(id)"
+        }
+    }
+
+    /// A field that cannot be what the schedule needs, and why.
+    public struct Problem: Error, Equatable, Sendable, CustomStringConvertible {
+        public let field: String
+        public let message: String
+        public var description: String { "\(field): \(message)" }
+    }
+
+    /// What a form or the API sends, checked: each problem names its field. `timeZone`
+    /// falls back to `defaultTimeZone` for automatic schedules.
+    public static func parse(type: String, time: String?, weekday: Int?, weekdays: [Int]?, timeZone: String?, scheduleID: String?,
+                             defaultTimeZone: String = "Etc/UTC") throws(Problem) -> RotationSchedule {
+        guard let kind = Kind(rawValue: type) else {
+            throw Problem(field: "type", message: "expected manual, daily, weekly, weekdays or pagerduty")
+        }
+        switch kind {
+        case .manual:
+            return .manual
+        case .pagerDuty:
+            let id = (scheduleID ?? "").trimmingCharacters(in: .whitespaces)
+            guard !id.isEmpty, id.unicodeScalars.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                throw Problem(field: "schedule_id", message: "name the PagerDuty schedule to follow, such as PABC123")
+            }
+            return .pagerDuty(scheduleID: id)
+        case .daily, .weekly, .customDays:
+            let zone = (timeZone?.isEmpty == false ? timeZone : nil) ?? defaultTimeZone
+            guard zone.unicodeScalars.count <= 64, TimeZone(identifier: zone) != nil else {
+                throw Problem(field: "time_zone", message: "'\(zone.prefix(64))' is not an IANA time zone, such as Europe/Berlin")
+            }
+            guard let text = time, let at = TimeOfDay(text) else { throw Problem(field: "time", message: "expected HH:mm, such as 09:00") }
+            switch kind {
+            case .daily:
+                return .daily(at: at, timeZone: zone)
+            case .weekly:
+                guard let day = weekday ?? weekdays?.first, (1...7).contains(day) else {
+                    throw Problem(field: "weekday", message: "expected 1 (Monday) to 7 (Sunday)")
+                }
+                return .weekly(weekday: day, at: at, timeZone: zone)
+            default:
+                let days = Set(weekdays ?? [])
+                guard !days.isEmpty, days.allSatisfy({ (1...7).contains($0) }) else {
+                    throw Problem(field: "weekdays", message: "choose at least one of 1 (Monday) to 7 (Sunday)")
+                }
+                return .customDays(days, at: at, timeZone: zone)
+            }
+        }
+    }
+}
+
+extension RotationSchedule: Codable {
+    enum CodingKeys: String, CodingKey { case type, time, weekdays, timeZone = "time_zone", scheduleID = "schedule_id" }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind.rawValue, forKey: .type)
+        try c.encodeIfPresent(time?.description, forKey: .time)
+        if !weekdays.isEmpty { try c.encode(weekdays, forKey: .weekdays) }
+        try c.encodeIfPresent(timeZoneIdentifier, forKey: .timeZone)
+        try c.encodeIfPresent(pagerDutyScheduleID, forKey: .scheduleID)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let weekdays = try c.decodeIfPresent([Int].self, forKey: .weekdays)
+        do {
+            self = try Self.parse(type: try c.decode(String.self, forKey: .type), time: try c.decodeIfPresent(String.self, forKey: .time),
+                                  weekday: weekdays?.first, weekdays: weekdays, timeZone: try c.decodeIfPresent(String.self, forKey: .timeZone),
+                                  scheduleID: try c.decodeIfPresent(String.self, forKey: .scheduleID))
+        } catch let problem as Problem {
+            throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: problem.description))
+        }
+    }
+}

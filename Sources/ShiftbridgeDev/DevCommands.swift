@@ -1,0 +1,25 @@
+import Foundation
+import Shiftbridge
+import Vapor
+
+/// The executable's commands beyond the app's own: `demo` and `pagerduty-emulator`.
+package struct DevCommands: CommandExtensions {
+    package init() {}
+
+    package func runWithoutApp(_ arguments: [String]) async throws -> Bool {
+        guard arguments.dropFirst().first == "pagerduty-emulator" else { return false }
+        try await EmulatorCommand.run(arguments: Array(arguments.dropFirst(2)))
+        return true
+    }
+
+    package func environment(for arguments: [String], base: [String: String]) throws -> [String: String] {
+        guard arguments.dropFirst().first == "demo" else { return base }
+        // The demo always runs on its own embedded database, whatever the shell has set.
+        return try DemoOptions.parse(Array(arguments.dropFirst(2))).environment(base)
+    }
+
+    package func prepare(_ app: Application, arguments: [String]) async throws -> [String] {
+        guard arguments.dropFirst().first == "demo" else { return arguments }
+        return try await Demo.prepare(app, options: try DemoOptions.parse(Array(arguments.dropFirst(2))), executable: arguments[0])
+    }
+}
