@@ -23,6 +23,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 BINARY = sys.argv[1]
@@ -81,7 +82,9 @@ try:
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(30)
-    wait = WebDriverWait(driver, 15)
+    # A condition may look at an element while the page it was on is being replaced (a form
+    # just posted): Chrome then answers with an inspector error; look again.
+    wait = WebDriverWait(driver, 15, ignored_exceptions=[StaleElementReferenceException, WebDriverException])
 
     def text(selector):
         return driver.find_element(By.CSS_SELECTOR, selector).text

@@ -107,6 +107,23 @@ public enum ProvisioningPlanner {
             case employeeID = "employee_id", email, name, action, stage, pagerDutyUserID = "pagerduty_user_id", changes, teams, license, reason, protected, held
         }
 
+        public init(employeeID: String, email: String, name: String, action: Action, stage: ProvisioningSettings.Stage? = nil,
+                    pagerDutyUserID: String? = nil, changes: [FieldChange] = [], teams: [TeamChange] = [], license: String? = nil,
+                    reason: String? = nil, protected: Bool = false, held: Bool = false) {
+            self.employeeID = employeeID
+            self.email = email
+            self.name = name
+            self.action = action
+            self.stage = stage
+            self.pagerDutyUserID = pagerDutyUserID
+            self.changes = changes
+            self.teams = teams
+            self.license = license
+            self.reason = reason
+            self.protected = protected
+            self.held = held
+        }
+
         /// The value a field should have after the change.
         public func value(_ field: String) -> String? { changes.first { $0.field == field }?.after }
     }
