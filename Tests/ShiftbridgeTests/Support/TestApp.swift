@@ -29,6 +29,17 @@ func withTestApp(
     environment extra: [String: String] = [:],
     _ body: (Application) async throws -> Void
 ) async throws {
+    try await withTestInstances(1, database, environment: extra) { apps in try await body(apps[0]) }
+}
+
+/// Runs `body` against `count` instances of the app sharing one fresh database (and one
+/// clock), as several servers on one PostgreSQL do.
+func withTestInstances(
+    _ count: Int,
+    _ database: TestDatabase = .sqlite,
+    environment extra: [String: String] = [:],
+    _ body: ([Application]) async throws -> Void
+) async throws {
     let directory = FileManager.default.temporaryDirectory
         .appendingPathComponent("shiftbridge-test-\(UUID().uuidString)").path
     // Tests meet the emulators and receivers on loopback; the outbound-target tests narrow these again.
@@ -44,19 +55,24 @@ func withTestApp(
     }
     environment.merge(extra) { _, new in new }
 
-    let app = try await Application.make(.testing)
-    app.logger.logLevel = .warning
-    let parts = TestParts()
-    app.testParts = parts
+    var apps: [Application] = []
+    let clock = TestClock()
     do {
-        try await configure(app, config: AppConfig.load(environment: environment), parts: parts.appParts)
-        try await body(app)
+        for _ in 0..<count {
+            let app = try await Application.make(.testing)
+            apps.append(app)
+            app.logger.logLevel = .warning
+            let parts = TestParts(clock: clock)
+            app.testParts = parts
+            try await configure(app, config: AppConfig.load(environment: environment), parts: parts.appParts)
+        }
+        try await body(apps)
     } catch {
-        try? await app.asyncShutdown()
+        for app in apps { try? await app.asyncShutdown() }
         try? await cleanUp(directory: directory, scratchDatabase)
         throw error
     }
-    try await app.asyncShutdown()
+    for app in apps { try await app.asyncShutdown() }
     try await cleanUp(directory: directory, scratchDatabase)
 }
 

@@ -4,10 +4,14 @@ import Vapor
 /// The parts a test app is built from, kept so a test can move the clock or swap how
 /// requests leave the app after it started.
 final class TestParts: Sendable {
-    let clock = TestClock()
+    let clock: TestClock
     let pagerDuty = SwitchableTransport()
     let webhooks = SwitchableTransport()
     let resolver = SwitchableResolver()
+
+    init(clock: TestClock = TestClock()) {
+        self.clock = clock
+    }
 
     var appParts: AppParts {
         var parts = AppParts()

@@ -30,13 +30,17 @@ struct AccountsAndAuditScopes: AsyncMigration {
         guard let sql = database as? any SQLDatabase else { return }
         try await sql.create(index: "web_sessions_expires_at").on(WebSession.schema).column("expires_at").run()
         try await sql.create(index: "audit_events_rotation_occurred_at").on(AuditEvent.schema).column("rotation_id").column("occurred_at").run()
-        // Events of rotations that exist now carry their id; a deleted rotation's keep their code.
-        try await sql.raw("""
-            UPDATE audit_events SET rotation_id = (SELECT rotations.id FROM rotations WHERE 'rotation:' || rotations.code = audit_events.target)
-            WHERE target LIKE 'rotation:%'
-            """).run()
+        try await Self.carryOverRotationHistory(on: sql)
         // Vapor's session table: every anonymous visit wrote a row there, and none expired.
         try await database.schema("_fluent_sessions").delete()
+    }
+
+    /// Events of rotations that exist now carry their id; a deleted rotation's keep their code.
+    static func carryOverRotationHistory(on sql: any SQLDatabase) async throws {
+        try await sql.raw("""
+            UPDATE audit_events SET rotation_id = (SELECT rotations.id FROM rotations WHERE 'rotation:' || rotations.code = audit_events.target)
+            WHERE target LIKE 'rotation:%' AND rotation_id IS NULL
+            """).run()
     }
 
     func revert(on database: any Database) async throws {

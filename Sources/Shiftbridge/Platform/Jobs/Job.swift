@@ -18,14 +18,16 @@ struct Job: Sendable {
     /// One pass, as `holder` (this instance). Returns when the next pass is due, if sooner.
     let pass: @Sendable (_ holder: String) async throws -> Date?
 
-    init(_ name: String, every interval: TimeInterval, _ sharing: Sharing, pass: @escaping @Sendable (_ holder: String) async throws -> Date?) {
+    /// How long the job's lease holds (renewed every third of it while a pass runs): by
+    /// default a few intervals, so a stopped instance's share is taken over soon.
+    let leaseSeconds: TimeInterval
+
+    init(_ name: String, every interval: TimeInterval, _ sharing: Sharing, leaseSeconds: TimeInterval? = nil,
+         pass: @escaping @Sendable (_ holder: String) async throws -> Date?) {
         self.name = name
         self.interval = interval
         self.sharing = sharing
+        self.leaseSeconds = leaseSeconds ?? max(15, interval * 3)
         self.pass = pass
     }
-
-    /// How long the job's lease holds: a few intervals, so a stopped instance's share is
-    /// taken over soon, and a slow pass keeps it by renewing.
-    var leaseSeconds: TimeInterval { max(15, interval * 3) }
 }

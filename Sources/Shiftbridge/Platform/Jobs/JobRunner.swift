@@ -22,6 +22,8 @@ final class JobRunner: Sendable {
         self.logger = logger
     }
 
+    var isRunning: Bool { tasks.withLockedValue { !$0.isEmpty } }
+
     func start() {
         tasks.withLockedValue { tasks in
             guard tasks.isEmpty else { return }
