@@ -92,9 +92,3 @@ import VaporTesting
         }
     }
 }
-
-extension AppError {
-    static func from(catching body: () throws -> Void) -> AppError? {
-        do { try body(); return nil } catch { return answering(error) }
-    }
-}
