@@ -139,6 +139,8 @@ struct PagerDutyRotationSync {
             let timeline = HeldTimeline(entries: snapshot.entries.map {
                 HeldTimeline.Entry(start: $0.start, end: $0.end, email: $0.user.email.map(User.normalize(email:)), name: $0.user.name, pagerDutyUserID: $0.user.id)
             })
+            // The held state under lock: the handoff job may be moving it at this moment.
+            try await RowLocks.lock(RotationSync.schema, where: "rotation_id", in: [rotationID], on: db)
             let state = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotationID).first() ?? RotationSync(rotationID: rotationID)
             let current = plan.onDuty.map { $0.email.map(User.normalize(email:)) ?? "pagerduty:\($0.pagerDutyUserID)" }
             let previous = state.onDuty
@@ -176,6 +178,8 @@ struct PagerDutyRotationSync {
     private func updateState(_ rotation: Rotation, _ change: (RotationSync) -> Void) async {
         guard let rotationID = rotation.id else { return }
         do {
+            // The held state under lock: the handoff job may be moving it at this moment.
+            try await RowLocks.lock(RotationSync.schema, where: "rotation_id", in: [rotationID], on: db)
             let state = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotationID).first() ?? RotationSync(rotationID: rotationID)
             change(state)
             try await state.save(on: db)

@@ -34,8 +34,12 @@ struct RotationHandoffs {
 
     /// Moves each due rotation along its held timeline, in one transaction and a few
     /// statements: a thousand rotations handing over at once take one pass.
-    private func applyHeld(_ states: [RotationSync], at now: Date) async throws {
+    private func applyHeld(_ due: [RotationSync], at now: Date) async throws {
         try await db.transaction { db in
+            // Read again under lock: a sync (here or on another instance) may have moved them on.
+            let ids = try due.map { try $0.requireID() }
+            try await RowLocks.lock(RotationSync.schema, in: ids, on: db)
+            let states = try await RotationSync.query(on: db).filter(\.$id ~~ ids).filter(\.$onDutyUntil <= now).with(\.$rotation).all()
             var updates: [(id: UUID, onDuty: [String], until: Date?)] = []
             var changes: [DutyChanges.Change] = []
             for state in states {
@@ -63,6 +67,13 @@ struct RotationHandoffs {
     /// Saves the handoffs that came due, with who took over; returns the state now. Call
     /// inside the transaction of whatever changes the rotation next.
     static func settle(_ rotation: Rotation, at now: Date, dutyChanges: DutyChanges, on db: any Database) async throws -> RotationState {
+        // Where the rotation stands as the database has it now, under lock: another instance's
+        // handoff job, or an admin's rotate, may have moved it since it was read.
+        let rotationID = try rotation.requireID()
+        try await RowLocks.lock(Rotation.schema, in: [rotationID], on: db)
+        guard let stored = try await Rotation.find(rotationID, on: db) else { throw AppError.notFound("Rotation \(rotation.code)") }
+        rotation.position = stored.position
+        rotation.positionAt = stored.positionAt
         let members = try await RotationMember.query(on: db).filter(\.$rotation.$id == rotation.requireID()).sort(\.$position).with(\.$person).all()
             .map(\.person.email)
         let saved = RotationState(members: members, dutySize: rotation.dutySize, position: rotation.position)

@@ -21,66 +21,6 @@ struct RotationsAPIController {
         one.post("sync", use: sync)
     }
 
-    struct PersonRef: Content, Equatable {
-        let email: String
-        let name: String
-        let linked: Bool
-        init(_ person: Person) {
-            email = person.email
-            name = person.name
-            linked = !person.isUnlinked
-        }
-    }
-
-    struct ScheduleDTO: Content, Equatable {
-        let type: String
-        let time: String?
-        let weekdays: [Int]?
-        let time_zone: String
-        let schedule_id: String?
-        let next_handoff: Date?
-
-        init(_ schedule: RotationSchedule, nextHandoff: Date?) {
-            type = schedule.kind.rawValue
-            time = schedule.time?.description
-            weekdays = schedule.weekdays.isEmpty ? nil : schedule.weekdays
-            time_zone = schedule.timeZoneIdentifier ?? "Etc/UTC"
-            schedule_id = schedule.pagerDutyScheduleID
-            next_handoff = nextHandoff
-        }
-    }
-
-    struct RotationDTO: Content, Equatable {
-        let id: UUID?
-        let code: String
-        let name: String
-        let description: String?
-        let is_public: Bool
-        let duty_size: Int
-        let enabled: Bool
-        let schedule: ScheduleDTO
-        let owners: [String]
-        let members: [String]
-        let on_duty: [String]
-
-        init(_ overview: RotationDirectory.Overview) {
-            let rotation = overview.rotation
-            id = rotation.id
-            code = rotation.code
-            name = rotation.name
-            description = rotation.description
-            is_public = rotation.isPublic
-            duty_size = rotation.dutySize
-            enabled = rotation.enabled
-            schedule = ScheduleDTO(rotation.schedule, nextHandoff: rotation.followsPagerDuty ? nil : overview.until)
-            owners = overview.owners
-            members = overview.members
-            on_duty = overview.onDuty
-        }
-    }
-
-    struct RotationList: Content { let rotations: [RotationDTO] }
-
     func list(req: Request) async throws -> RotationList {
         let services = req.services
         let rotations = try await services.rotationDirectory(req.db).visible(to: try req.requireUser())
@@ -114,34 +54,6 @@ struct RotationsAPIController {
         return try await dto(try await req.services.rotationEditor(req.db).setSchedule(rotation, schedule, by: try req.requireUser()), req)
     }
 
-    struct DutyPerson: Content, Equatable {
-        let email: String?
-        let name: String
-        let linked: Bool
-    }
-
-    struct OnDuty: Content, Equatable {
-        let on_duty: [DutyPerson]
-        let until: Date?
-        let source: String
-        let synced_at: Date?
-        let stale: Bool
-        let stale_since: Date?
-        let source_missing: Bool
-        let problem: String?
-
-        init(_ duty: RotationDuty.Duty) {
-            on_duty = duty.people.map { DutyPerson(email: $0.email, name: $0.name, linked: $0.linked) }
-            until = duty.until
-            source = duty.source
-            synced_at = duty.syncedAt
-            stale = duty.stale
-            stale_since = duty.staleSince
-            source_missing = duty.sourceMissing
-            problem = duty.lastError
-        }
-    }
-
     /// The hottest read: a public rotation's answer is computed from what was read in the
     /// last five seconds. This instance's writes clear it at once; another instance's show
     /// within five seconds; handoffs show at once, computed for the instant of the read.
@@ -156,20 +68,6 @@ struct RotationsAPIController {
         return OnDuty(reader(now))
     }
 
-    struct MemberDTO: Content, Equatable {
-        let email: String
-        let name: String
-        let linked: Bool
-        let on_duty: Bool
-    }
-
-    struct Roster: Content, Equatable {
-        let members: [MemberDTO]
-        let linked: Int
-        let total: Int
-        let read_only: Bool
-    }
-
     func members(req: Request) async throws -> Roster {
         let rotation = try await find(req)
         let onDuty = Set(try await req.services.rotationDuty(req.db).duty(rotation).people.compactMap(\.email))
@@ -177,14 +75,6 @@ struct RotationsAPIController {
         let members = people.map { MemberDTO(email: $0.email, name: $0.name, linked: !$0.isUnlinked, on_duty: onDuty.contains($0.email)) }
         return Roster(members: members, linked: members.filter(\.linked).count, total: members.count, read_only: rotation.followsPagerDuty)
     }
-
-    struct ShiftDTO: Content, Equatable {
-        let start: Date
-        let end: Date
-        let people: [PersonRef]
-    }
-
-    struct ShiftList: Content { let shifts: [ShiftDTO] }
 
     func shifts(req: Request) async throws -> ShiftList {
         let rotation = try await find(req)

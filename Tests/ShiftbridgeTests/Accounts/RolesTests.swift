@@ -22,7 +22,7 @@ import VaporTesting
             // The invitation link, shown once, opens a page that sets the password.
             let invitation = try await admin.call(.POST, "/api/v1/invitations", ["email": "User@Example.com", "role": "user"])
             #expect(invitation.status == .created)
-            let link = try #require(invitation.json["url"] as? String)
+            let link = try #require(try invitation.decode(AccountsAPIController.InvitationDTO.self).url)
             let path = String(link[try #require(link.range(of: "/invitations/"))!.lowerBound...])
             let browser = Browser(app)
             let page = try await browser.request(.GET, path)
@@ -35,7 +35,7 @@ import VaporTesting
             #expect(try await Browser(app).request(.GET, path).status == .notFound, "the link works once")
 
             let user = RotationsTests.API(app: app, token: try await app.issueToken(email: "user@example.com"))
-            let codes = ((try await user.call(.GET, "/api/v1/rotations").json["rotations"] as? [[String: Any]]) ?? []).compactMap { $0["code"] as? String }
+            let codes = try await user.get("/api/v1/rotations", as: RotationsAPIController.RotationList.self).rotations.map(\.code)
             #expect(codes == ["PUB"])
             #expect(try await user.call(.GET, "/api/v1/rotations/SECRET").status == .notFound)
             #expect(try await user.call(.PATCH, "/api/v1/rotations/PUB", ["name": "Mine now"]).status == .forbidden)
@@ -54,11 +54,11 @@ import VaporTesting
             #expect(try await browser.request(.GET, "/settings").headers.first(name: .location) == "/settings/tokens")
 
             // The audit log: what the user may see, and nothing else.
-            let events = (try await user.call(.GET, "/api/v1/audit-events?limit=500").json["events"] as? [[String: Any]]) ?? []
-            let targets = Set(events.compactMap { $0["target"] as? String })
+            let events = try await user.auditEvents("?limit=500")
+            let targets = Set(events.map(\.target))
             #expect(targets.contains("rotation:PUB") && targets.contains("rotation:MINE"))
             #expect(!targets.contains("rotation:SECRET"))
-            #expect(!events.contains { ($0["action"] as? String)?.hasPrefix("webhook.") == true })
+            #expect(!events.contains { $0.action.hasPrefix("webhook.") })
             #expect(!(try await browser.request(.GET, "/audit").body.string.contains("private-path")))
             #expect(try await admin.call(.GET, "/api/v1/audit-events?limit=500").text.contains("private-path"))
         }

@@ -14,16 +14,17 @@ import VaporTesting
             let admin = RotationsTests.API(app: app, token: try await app.issueToken(name: "admin-cli"))
             let created = try await admin.call(.POST, "/api/v1/tokens", ["name": "grafana"])
             #expect(created.status == .created)
-            let grafana = try #require(created.json["token"] as? String)
-            let id = try #require(created.json["id"] as? String)
+            let issued = try created.decode(AccountsAPIController.TokenDTO.self)
+            let grafana = try #require(issued.token)
+            let id = try #require(issued.id).uuidString
             let grafanaAPI = RotationsTests.API(app: app, token: grafana)
             // Used once: checked, cached, and its last use shown.
             #expect(try await grafanaAPI.call(.GET, "/api/v1/me").status == .ok)
-            let listed = try #require(try await admin.call(.GET, "/api/v1/tokens").json["tokens"] as? [[String: Any]])
-            let entry = try #require(listed.first { $0["name"] as? String == "grafana" })
-            #expect(entry["last4"] as? String == String(grafana.suffix(4)))
-            #expect(entry["last_used_at"] != nil)
-            #expect(entry["token"] == nil, "a listed token never shows its value")
+            let listed = try await admin.get("/api/v1/tokens", as: AccountsAPIController.TokenList.self).tokens
+            let entry = try #require(listed.first { $0.name == "grafana" })
+            #expect(entry.last4 == String(grafana.suffix(4)))
+            #expect(entry.last_used_at != nil)
+            #expect(entry.token == nil, "a listed token never shows its value")
             #expect(try await admin.call(.DELETE, "/api/v1/tokens/\(id)").status == .noContent)
             // Refused at once, though a check was cached a moment ago.
             #expect(try await grafanaAPI.call(.GET, "/api/v1/me").status == .unauthorized)

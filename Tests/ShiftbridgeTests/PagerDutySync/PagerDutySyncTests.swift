@@ -33,8 +33,16 @@ import VaporTesting
             return (reply.status, (try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any] ?? [:])
         }
 
+        func members(_ code: String) async throws -> RotationsAPIController.Roster {
+            try await api.get("/api/v1/rotations/\(code)/members", as: RotationsAPIController.Roster.self)
+        }
+
+        func sync(_ code: String) async throws -> RotationsAPIController.OnDuty {
+            try await api.call(.POST, "/api/v1/rotations/\(code)/sync", as: RotationsAPIController.OnDuty.self)
+        }
+
         func onDuty(_ code: String) async throws -> [String] {
-            (try await api.call(.GET, "/api/v1/rotations/\(code)/on-duty").json["on_duty"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
+            try await api.onDuty(code)
         }
     }
 
@@ -85,14 +93,14 @@ import VaporTesting
             let bound = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
             #expect(bound.status == .ok, "\(bound.text)")
             // 08:00: Cat still holds the turn that began yesterday at 09:00.
-            let roster = try await f.api.call(.GET, "/api/v1/rotations/OPS/members").json
-            #expect((roster["members"] as? [[String: Any]])?.compactMap { $0["email"] as? String } == ["ann@example.com", "ben@example.com", "cat@example.com"])
-            #expect(roster["linked"] as? Int == 2 && roster["total"] as? Int == 3 && roster["read_only"] as? Bool == true)
-            let duty = try await f.api.call(.GET, "/api/v1/rotations/OPS/on-duty").json
-            #expect((duty["on_duty"] as? [[String: Any]])?.first?["email"] as? String == "cat@example.com")
-            #expect((duty["on_duty"] as? [[String: Any]])?.first?["linked"] as? Bool == false)
-            #expect(duty["source"] as? String == "pagerduty" && duty["stale"] as? Bool == false)
-            #expect(duty["until"] as? String == "2026-03-02T09:00:00Z")
+            let roster = try await f.members("OPS")
+            #expect(roster.members.map(\.email) == ["ann@example.com", "ben@example.com", "cat@example.com"])
+            #expect(roster.linked == 2 && roster.total == 3 && roster.read_only)
+            let duty = try await f.api.get("/api/v1/rotations/OPS/on-duty", as: RotationsAPIController.OnDuty.self)
+            #expect(duty.on_duty.first?.email == "cat@example.com")
+            #expect(duty.on_duty.first?.linked == false)
+            #expect(duty.source == "pagerduty" && !duty.stale)
+            #expect(duty.until == ISO8601DateFormatter().date(from: "2026-03-02T09:00:00Z"))
             #expect(try await Person.query(on: f.app.db).filter(\.$email == "cat@example.com").first()?.source == .pagerDuty)
             let editMembers = try await f.api.call(.PATCH, "/api/v1/rotations/OPS", ["members": ["ann@example.com"]])
             #expect(editMembers.status == .conflict)
@@ -115,8 +123,7 @@ import VaporTesting
             let synced = try await f.api.call(.POST, "/api/v1/rotations/OPS/sync")
             #expect(synced.status == .ok)
             #expect(Set(try await f.onDuty("OPS")) == ["dee@elsewhere.com", "ben@example.com"])
-            let members = (try await f.api.call(.GET, "/api/v1/rotations/OPS/members").json["members"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
-            #expect(members.contains("dee@elsewhere.com"))
+            #expect(try await f.members("OPS").members.map(\.email).contains("dee@elsewhere.com"))
 
             // A layer edit in PagerDuty: Cat leaves the layer.
             _ = try await f.raw("PUT", "/schedules/\(scheduleID)", ["schedule": [
@@ -125,10 +132,8 @@ import VaporTesting
                                      "users": [["user": ["id": f.users["ann@example.com"]!, "type": "user_reference"]], ["user": ["id": f.users["ben@example.com"]!, "type": "user_reference"]]]]],
             ]], key: f.emulator.state.createAPIKey(readOnly: false))
             _ = try await f.api.call(.POST, "/api/v1/rotations/OPS/sync")
-            let after = (try await f.api.call(.GET, "/api/v1/rotations/OPS/members").json["members"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
-            #expect(!after.contains("cat@example.com"))
-            let shifts = try await f.api.call(.GET, "/api/v1/rotations/OPS/shifts?days=3").json["shifts"] as? [[String: Any]] ?? []
-            #expect(!shifts.isEmpty)
+            #expect(!(try await f.members("OPS").members.map(\.email).contains("cat@example.com")))
+            #expect(!(try await f.api.get("/api/v1/rotations/OPS/shifts?days=3", as: RotationsAPIController.ShiftList.self).shifts.isEmpty))
             #expect(try await AuditEvent.query(on: f.app.db).filter(\.$action == .rotationHandoff).count() >= 2)
         }
     }
@@ -137,23 +142,21 @@ import VaporTesting
         try await withSync { f, scheduleID in
             _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])
             _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
-            // Compared as parsed JSON: object key order is not part of the answer.
-            let membersBefore = NSDictionary(dictionary: try await f.api.call(.GET, "/api/v1/rotations/OPS/members").json)
+            let membersBefore = try await f.members("OPS")
             let dutyBefore = try await f.onDuty("OPS")
             _ = try await f.raw("POST", "/_emulator/faults", ["rate": 1.0, "kinds": ["500", "malformed", "429"], "paths": ["/schedules", "/users"]])
-            let stale = try await f.api.call(.POST, "/api/v1/rotations/OPS/sync").json
-            #expect(stale["stale"] as? Bool == true)
-            #expect(stale["stale_since"] != nil)
-            #expect(NSDictionary(dictionary: try await f.api.call(.GET, "/api/v1/rotations/OPS/members").json).isEqual(membersBefore))
+            let stale = try await f.sync("OPS")
+            #expect(stale.stale)
+            #expect(stale.stale_since != nil)
+            #expect(try await f.members("OPS") == membersBefore)
             #expect(try await f.onDuty("OPS") == dutyBefore)
             _ = try await f.raw("DELETE", "/_emulator/faults")
-            #expect(try await f.api.call(.POST, "/api/v1/rotations/OPS/sync").json["stale"] as? Bool == false)
+            #expect(try await f.sync("OPS").stale == false)
 
             // The schedule is deleted in PagerDuty: the rotation says so and keeps its members.
             _ = try await f.raw("DELETE", "/schedules/\(scheduleID)", key: f.emulator.state.createAPIKey(readOnly: false))
-            let missing = try await f.api.call(.POST, "/api/v1/rotations/OPS/sync").json
-            #expect(missing["source_missing"] as? Bool == true)
-            #expect(NSDictionary(dictionary: try await f.api.call(.GET, "/api/v1/rotations/OPS/members").json).isEqual(membersBefore))
+            #expect(try await f.sync("OPS").source_missing)
+            #expect(try await f.members("OPS") == membersBefore)
             let browser = Browser(f.app)
             _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
             #expect(try await browser.request(.GET, "/rotations/OPS").body.string.contains("Source schedule missing"))
@@ -235,15 +238,15 @@ import VaporTesting
                 "start": "2026-03-02T15:00:00Z", "end": "2026-03-02T16:00:00Z", "user": ["id": f.users["dee@elsewhere.com"]!, "type": "user_reference"]]], key: writer)
             try await f.advance(45)
             #expect(try await f.app.followPagerDuty() == 1)
-            let shifts = try await f.api.call(.GET, "/api/v1/rotations/OPS/shifts?days=1").json["shifts"] as? [[String: Any]] ?? []
-            #expect(shifts.contains { ($0["people"] as? [[String: Any]])?.first?["email"] as? String == "dee@elsewhere.com" })
+            let shifts = try await f.api.get("/api/v1/rotations/OPS/shifts?days=1", as: RotationsAPIController.ShiftList.self).shifts
+            #expect(shifts.contains { $0.people.first?.email == "dee@elsewhere.com" })
 
             // A failed poll changes nothing and syncs nothing.
             _ = try await f.raw("POST", "/_emulator/faults", ["rate": 1, "kinds": ["500"], "paths": ["/oncalls"]])
             try await f.advance(61)
             #expect(try await f.app.followPagerDuty() == 0)
             _ = try await f.raw("DELETE", "/_emulator/faults")
-            #expect(try await f.api.call(.GET, "/api/v1/rotations/OPS/on-duty").json["stale"] as? Bool == false)
+            #expect(try await f.api.get("/api/v1/rotations/OPS/on-duty", as: RotationsAPIController.OnDuty.self).stale == false)
         }
     }
 
@@ -276,11 +279,11 @@ import VaporTesting
             #expect(unknown.status == .unprocessableEntity && unknown.text.contains("schedule_id"))
             _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
             // Disconnecting turns bound rotations back to manual, members kept.
-            let members = try await f.api.call(.GET, "/api/v1/rotations/OPS").json["members"] as? [String]
+            let members = try await f.api.get("/api/v1/rotations/OPS", as: RotationsAPIController.RotationDTO.self).members
             #expect(try await f.api.call(.DELETE, "/api/v1/integrations/pagerduty").status == .noContent)
-            let after = try await f.api.call(.GET, "/api/v1/rotations/OPS").json
-            #expect((after["schedule"] as? [String: Any])?["type"] as? String == "manual")
-            #expect(after["members"] as? [String] == members)
+            let after = try await f.api.get("/api/v1/rotations/OPS", as: RotationsAPIController.RotationDTO.self)
+            #expect(after.schedule.type == "manual")
+            #expect(after.members == members)
             let again = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": scheduleID])
             #expect(again.status == .conflict && again.text.contains("Connect PagerDuty"))
         }

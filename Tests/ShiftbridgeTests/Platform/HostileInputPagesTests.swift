@@ -49,7 +49,7 @@ import VaporTesting
             #expect(try await f.importCSV(csv).status == .created)
             let run = try await api.call(.POST, "/api/v1/provisioning/runs", ["dry_run": true])
             #expect(run.status == .created, "\(run.text)")
-            let runID = try #require(run.json["id"] as? String)
+            let runID = try #require(try run.decode(ProvisioningAPIController.RunDTO.self).id).uuidString
             // …a webhook URL stored before URLs were checked…
             let hook = Webhook()
             hook.url = "https://hooks.example.com/\(payload)"

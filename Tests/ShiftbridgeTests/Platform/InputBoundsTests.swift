@@ -53,7 +53,7 @@ import VaporTesting
             let rule = try await f.put("/api/v1/provisioning/rules", ["rules": [["name": "x", "when": ["attribute": "department", "operator": "equals", "value": "a"], "team": "Platform"]]])
             #expect(rule.status == .unprocessableEntity)
             #expect(rule.text.contains("team"))
-            #expect(try await f.api.call(.GET, "/api/v1/provisioning/settings").json["mode"] as? String == "autopilot")
+            #expect(try await f.api.get("/api/v1/provisioning/settings", as: ProvisioningSettings.self).mode == .autopilot)
         }
     }
 
@@ -116,8 +116,8 @@ import VaporTesting
             #expect(try await f.put("/api/v1/provisioning/settings", ["encoding": "windows-1252"]).status == .ok)
             let imported = try await f.app.testing().sendRequest(.POST, "/api/v1/provisioning/imports", headers: headers, body: ByteBuffer(bytes: csv))
             #expect(imported.status == .created, "\(imported.body.string)")
-            let employees = try await f.api.call(.GET, "/api/v1/provisioning/employees").json["employees"] as? [[String: Any]] ?? []
-            #expect(employees.first?["name"] as? String == "Renée Dupont")
+            let employees = try await f.api.get("/api/v1/provisioning/employees", as: [String: [ProvisioningAPIController.EmployeeDTO]].self)["employees"] ?? []
+            #expect(employees.first?.name == "Renée Dupont")
             let nul = try await f.app.testing().sendRequest(.POST, "/api/v1/provisioning/imports", headers: headers,
                                                            body: ByteBuffer(bytes: Array((ProvisioningTests.header + "\nN1,n@corp.example,N").utf8) + [0] + Array(",L,active,,,,,,,\n".utf8)))
             #expect(nul.status == .unprocessableEntity)

@@ -13,13 +13,15 @@ import VaporTesting
             _ = try await f.importCSV(([ProvisioningTests.header] + ProvisioningTests.staff).joined(separator: "\n"))
             let first = try await f.api.call(.POST, "/api/v1/provisioning/runs", ["dry_run": false])
             #expect(first.status == .created)
-            #expect(first.json["status"] as? String == "pending_approval")
+            let run = try first.decode(ProvisioningTests.Run.self)
+            #expect(run.status == .pendingApproval)
             let second = try await f.api.call(.POST, "/api/v1/provisioning/runs", ["dry_run": false])
             #expect(second.status == .conflict)
-            #expect(second.text.contains("run_in_progress") && second.text.contains(first.json["id"] as? String ?? "?"))
+            let runID = try #require(run.id).uuidString
+            #expect(second.text.contains("run_in_progress") && second.text.contains(runID))
             // A dry run plans nothing to apply: always allowed.
             #expect(try await f.api.call(.POST, "/api/v1/provisioning/runs", ["dry_run": true]).status == .created)
-            _ = try await f.decide(first.json, "reject", ["all": true])
+            _ = try await f.decide(run, "reject", ["all": true])
             #expect(try await f.api.call(.POST, "/api/v1/provisioning/runs", ["dry_run": false]).status == .created)
         }
     }
@@ -46,11 +48,10 @@ import VaporTesting
             _ = try await f.emulator("POST", "/_emulator/faults", ["rate": 1, "kinds": ["malformed"], "paths": ["/users"], "methods": ["POST"], "when": "after"])
             let run = try await f.run()
             _ = try await f.emulator("DELETE", "/_emulator/faults")
-            let items = try #require(run["items"] as? [[String: Any]])
-            let ann = try #require(items.first { $0["email"] as? String == "ann@corp.example" })
-            #expect(ann["state"] as? String == "done", "\(ann)")
+            let ann = try #require(run.items?.first { $0.email == "ann@corp.example" })
+            #expect(ann.state == .done, "\(ann)")
             let user = try #require(try await f.pagerDutyUser("ann@corp.example"))
-            #expect(ann["pagerduty_user_id"] as? String == user.id)
+            #expect(ann.pagerduty_user_id == user.id)
             #expect(try await f.count("ann@corp.example") == 1)
             #expect(try await EmployeeRecord.query(on: f.app.db).filter(\.$employeeID == "E1").first()?.pagerDutyUserID == user.id)
         }

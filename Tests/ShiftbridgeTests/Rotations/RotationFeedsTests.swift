@@ -13,7 +13,7 @@ import VaporTesting
             _ = try await api.call(.PUT, "/api/v1/rotations/CAL/schedule", ["type": "daily", "time": "09:00", "time_zone": "Etc/UTC"])
             let issued = try await api.call(.POST, "/api/v1/rotations/CAL/calendar-feed")
             #expect(issued.status == .created)
-            let url = try #require(issued.json["url"] as? String)
+            let url = try issued.decode(RotationFeedsController.FeedURL.self).url
             let path = String(url.dropFirst(url.range(of: "/calendar/")!.lowerBound.utf16Offset(in: url)))
             let feed = try await api.app.testing().sendRequest(.GET, path)
             #expect(feed.status == .ok)
@@ -38,7 +38,7 @@ import VaporTesting
             _ = try await api.call(.POST, "/api/v1/rotations", ["code": "HOOK", "name": "Hook", "members": ["ann@example.com", "ben@example.com", "cat@example.com"]])
             let setup = try await api.call(.POST, "/api/v1/rotations/HOOK/incoming-webhook")
             #expect(setup.status == .created)
-            let secret = try #require(setup.json["secret"] as? String)
+            let secret = try setup.decode(RotationFeedsController.WebhookSetup.self).secret
             func hook(_ json: [String: Any], secret: String?) async throws -> TestingHTTPResponse {
                 var headers = HTTPHeaders()
                 headers.contentType = .json

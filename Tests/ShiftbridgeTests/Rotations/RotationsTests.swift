@@ -7,22 +7,7 @@ import Vapor
 import VaporTesting
 
 @Suite struct RotationsTests {
-    struct API {
-        let app: Application
-        let token: String
-
-        func call(_ method: HTTPMethod, _ path: String, _ json: [String: Any]? = nil) async throws -> (status: HTTPResponseStatus, json: [String: Any], text: String) {
-            var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
-            var body: ByteBuffer?
-            if let json {
-                headers.contentType = .json
-                body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
-            }
-            let response = try await app.testing().sendRequest(method, path, headers: headers, body: body)
-            let text = response.body.string
-            return (response.status, (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:], text)
-        }
-    }
+    typealias API = APIClient
 
     func withRotations(_ database: TestDatabase = .sqlite, _ body: (API, TestClock) async throws -> Void) async throws {
         try await withTestApp(database) { app in
@@ -39,17 +24,18 @@ import VaporTesting
     }
 
     func onDuty(_ api: API, _ code: String) async throws -> [String] {
-        (try await api.call(.GET, "/api/v1/rotations/\(code)/on-duty").json["on_duty"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
+        try await api.onDuty(code)
     }
 
     @Test func createValidatesAndStoresTheCodeUpperCase() async throws {
         try await withRotations { api, _ in
             let created = try await api.call(.POST, "/api/v1/rotations", ["code": "ops-primary", "name": "Ops primary", "members": ["ann@example.com", "BEN@example.com"]])
             #expect(created.status == .created)
-            #expect(created.json["code"] as? String == "OPS-PRIMARY")
-            #expect(created.json["owners"] as? [String] == ["ops@example.com"])
-            #expect(created.json["members"] as? [String] == ["ann@example.com", "ben@example.com"])
-            #expect(created.json["on_duty"] as? [String] == ["ann@example.com"])
+            let rotation = try created.decode(RotationsAPIController.RotationDTO.self)
+            #expect(rotation.code == "OPS-PRIMARY")
+            #expect(rotation.owners == ["ops@example.com"])
+            #expect(rotation.members == ["ann@example.com", "ben@example.com"])
+            #expect(rotation.on_duty == ["ann@example.com"])
 
             let duplicate = try await api.call(.POST, "/api/v1/rotations", ["code": "OPS-primary", "name": "Again"])
             #expect(duplicate.status == .conflict)
@@ -65,7 +51,7 @@ import VaporTesting
             #expect(try await api.call(.GET, "/api/v1/rotations/OPS-PRIMARY").status == .ok)
             #expect(try await api.call(.GET, "/api/v1/rotations/ops-primary").status == .ok)
             #expect(try await api.call(.GET, "/api/v1/rotations/NOPE").status == .notFound)
-            #expect((try await api.call(.GET, "/api/v1/rotations").json["rotations"] as? [Any])?.count == 1)
+            #expect(try await api.get("/api/v1/rotations", as: RotationsAPIController.RotationList.self).rotations.map(\.code) == ["OPS-PRIMARY"])
         }
     }
 
@@ -77,8 +63,8 @@ import VaporTesting
             let rotated = try await api.call(.POST, "/api/v1/rotations/PAIR/rotate")
             #expect(rotated.status == .ok)
             #expect(try await onDuty(api, "PAIR") == ["cat@example.com", "ann@example.com"])
-            let members = try await api.call(.GET, "/api/v1/rotations/PAIR/members").json
-            #expect(members["total"] as? Int == 3 && members["linked"] as? Int == 3)
+            let members = try await api.get("/api/v1/rotations/PAIR/members", as: RotationsAPIController.Roster.self)
+            #expect(members.total == 3 && members.linked == 3)
             #expect(try await AuditEvent.query(on: api.app.db).filter(\.$action == .rotationRotated).count() == 1)
             let sync = try await api.call(.POST, "/api/v1/rotations/PAIR/sync")
             #expect(sync.status == .conflict && sync.text.contains("not_bound"))
@@ -91,7 +77,7 @@ import VaporTesting
             // 09:00 in Berlin is 08:00Z in January; the clock reads 08:00Z, so the first handoff is a day away.
             let set = try await api.call(.PUT, "/api/v1/rotations/DAY/schedule", ["type": "daily", "time": "10:00", "time_zone": "Europe/Berlin"])
             #expect(set.status == .ok)
-            #expect((set.json["schedule"] as? [String: Any])?["next_handoff"] as? String == "2026-01-05T09:00:00Z")
+            #expect(try set.decode(RotationsAPIController.RotationDTO.self).schedule.next_handoff == ISO8601DateFormatter().date(from: "2026-01-05T09:00:00Z"))
             #expect(try await onDuty(api, "DAY") == ["ann@example.com"])
             clock.advance(hours: 1.5)  // 09:30Z: past the 10:00 Berlin handoff
             // Reads report the handoff at once; the scheduler's pass records and announces it.
@@ -105,8 +91,8 @@ import VaporTesting
             try await api.app.applyDueHandoffs()  // nothing left: no second record
             #expect(try await AuditEvent.query(on: api.app.db).filter(\.$action == .rotationHandoff).count() == 2)
 
-            let shifts = try await api.call(.GET, "/api/v1/rotations/DAY/shifts?days=3").json["shifts"] as? [[String: Any]] ?? []
-            let people = shifts.map { (($0["people"] as? [[String: Any]]) ?? []).compactMap { $0["email"] as? String } }
+            let shifts = try await api.get("/api/v1/rotations/DAY/shifts?days=3", as: RotationsAPIController.ShiftList.self).shifts
+            let people = shifts.map { $0.people.map(\.email) }
             #expect(people == [["ann@example.com"], ["ben@example.com"], ["cat@example.com"], ["ann@example.com"]])
             #expect(try await api.call(.GET, "/api/v1/rotations/DAY/shifts?days=500").status == .unprocessableEntity)
         }
@@ -126,7 +112,7 @@ import VaporTesting
             let unconnected = try await api.call(.PUT, "/api/v1/rotations/S/schedule", ["type": "pagerduty", "schedule_id": "P1"])
             #expect(unconnected.status == .conflict && unconnected.text.contains("not_connected"))
             let workdays = try await api.call(.PUT, "/api/v1/rotations/S/schedule", ["type": "weekdays", "time": "09:00", "weekdays": [5, 1, 1], "time_zone": "Etc/UTC"])
-            #expect((workdays.json["schedule"] as? [String: Any])?["weekdays"] as? [Int] == [1, 5])
+            #expect(try workdays.decode(RotationsAPIController.RotationDTO.self).schedule.weekdays == [1, 5])
         }
     }
 
@@ -136,13 +122,14 @@ import VaporTesting
             _ = try await api.call(.POST, "/api/v1/rotations/E/rotate")  // Ben is on duty
             let edited = try await api.call(.PATCH, "/api/v1/rotations/E", ["members": ["dev@example.com", "ben@example.com"], "name": "Edited"])
             #expect(edited.status == .ok)
-            #expect(edited.json["on_duty"] as? [String] == ["ben@example.com"])
-            #expect(edited.json["name"] as? String == "Edited")
+            let rotation = try edited.decode(RotationsAPIController.RotationDTO.self)
+            #expect(rotation.on_duty == ["ben@example.com"])
+            #expect(rotation.name == "Edited")
             try await api.app.createAdmin(email: "second@example.com")
             let dropSelf = try await api.call(.PATCH, "/api/v1/rotations/E", ["owners": ["second@example.com"]])
             #expect(dropSelf.status == .unprocessableEntity && dropSelf.text.contains("yourself"))
             let addOwner = try await api.call(.PATCH, "/api/v1/rotations/E", ["owners": ["ops@example.com", "second@example.com"]])
-            #expect(addOwner.json["owners"] as? [String] == ["ops@example.com", "second@example.com"])
+            #expect(try addOwner.decode(RotationsAPIController.RotationDTO.self).owners == ["ops@example.com", "second@example.com"])
             #expect(try await api.call(.DELETE, "/api/v1/rotations/E").status == .noContent)
             #expect(try await api.call(.GET, "/api/v1/rotations/E").status == .notFound)
         }

@@ -16,6 +16,35 @@ struct APIClient: Sendable {
         var description: String { "\(status.code): \(body)" }
     }
 
+    /// An answer whatever its status: its text for error checks, or decoded as the DTO the
+    /// app encoded.
+    struct Reply {
+        let status: HTTPResponseStatus
+        let text: String
+        let response: TestingHTTPResponse
+
+        func decode<Answer: Decodable>(_ type: Answer.Type) throws -> Answer {
+            guard (200..<300).contains(status.code) else { throw Failure(status: status, body: text) }
+            return try response.content.decode(Answer.self)
+        }
+
+        var error: ErrorBody.Detail {
+            get throws { try response.content.decode(ErrorBody.self).error }
+        }
+    }
+
+    /// Sends any JSON body, as a script (or an attacker) may: for checking what the API refuses.
+    func call(_ method: HTTPMethod, _ path: String, _ json: [String: Any]? = nil) async throws -> Reply {
+        var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+        var body: ByteBuffer?
+        if let json {
+            headers.contentType = .json
+            body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json))
+        }
+        let response = try await app.testing().sendRequest(method, path, headers: headers, body: body)
+        return Reply(status: response.status, text: response.body.string, response: response)
+    }
+
     /// The raw answer, whatever its status.
     func send(_ method: HTTPMethod, _ path: String, json body: (any Encodable & Sendable)? = nil) async throws -> TestingHTTPResponse {
         var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]

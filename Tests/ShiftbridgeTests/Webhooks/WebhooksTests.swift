@@ -19,8 +19,9 @@ import VaporTesting
             #expect(bad.status == .unprocessableEntity && bad.text.contains("url"))
             let created = try await api.call(.POST, "/api/v1/webhooks", ["url": "https://hooks.example.com/in", "rotation": "HOOK"])
             #expect(created.status == .created)
-            let secret = try #require(created.json["secret"] as? String)
-            let id = try #require(created.json["id"] as? String)
+            let hook = try created.decode(WebhooksAPIController.WebhookDTO.self)
+            let secret = try #require(hook.secret)
+            let id = try #require(hook.id).uuidString
             // Listed without the secret; sealed at rest.
             let listed = try await api.call(.GET, "/api/v1/webhooks")
             #expect(!listed.text.contains(secret) && listed.text.contains(String(secret.suffix(4))))
@@ -28,13 +29,13 @@ import VaporTesting
 
             _ = try await api.call(.POST, "/api/v1/rotations/HOOK/rotate")
             #expect(try await api.app.deliverWebhooks() == 1)  // answered 500: will retry
-            var log = try await api.call(.GET, "/api/v1/webhooks/\(id)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
-            #expect(log.first?["status"] as? String == "pending" && log.first?["last_status_code"] as? Int == 500)
+            var log = try await api.get("/api/v1/webhooks/\(id)/deliveries", as: WebhooksAPIController.DeliveryList.self).deliveries
+            #expect(log.first?.status == "pending" && log.first?.last_status_code == 500)
             #expect(try await api.app.deliverWebhooks() == 0)  // not due yet
             clock.advance(hours: 0.01)
             #expect(try await api.app.deliverWebhooks() == 1)
-            log = try await api.call(.GET, "/api/v1/webhooks/\(id)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
-            #expect(log.first?["status"] as? String == "delivered" && log.first?["attempts"] as? Int == 2)
+            log = try await api.get("/api/v1/webhooks/\(id)/deliveries", as: WebhooksAPIController.DeliveryList.self).deliveries
+            #expect(log.first?.status == "delivered" && log.first?.attempts == 2)
 
             let request = try #require(receiver.received.withLockedValue { $0.last })
             let headers = Dictionary(request.headers, uniquingKeysWith: { first, _ in first })
@@ -61,9 +62,10 @@ import VaporTesting
                 _ = try await api.app.deliverWebhooks()
                 clock.advance(hours: 1.01)
             }
-            let log = try await api.call(.GET, "/api/v1/webhooks/\(created.json["id"] as! String)/deliveries").json["deliveries"] as? [[String: Any]] ?? []
-            #expect(log.first?["status"] as? String == "failed")
-            #expect(log.first?["attempts"] as? Int == WebhookSender.maxAttempts)
+            let hookID = try #require(try created.decode(WebhooksAPIController.WebhookDTO.self).id)
+            let log = try await api.get("/api/v1/webhooks/\(hookID)/deliveries", as: WebhooksAPIController.DeliveryList.self).deliveries
+            #expect(log.first?.status == "failed")
+            #expect(log.first?.attempts == WebhookSender.maxAttempts)
             #expect(receiver.received.withLockedValue { $0.count } == WebhookSender.maxAttempts)
         }
     }
