@@ -16,7 +16,7 @@ extension AuthPage {
                     Paragraph("You were invited as \(model.email). Choose a password to finish.").class("muted")
                 }
                 if let error = model.error {
-                    Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+                    ErrorFlash(message: error)
                 }
                 Form(url: model.kind == .invitation ? "" : (model.kind == .signIn ? "/sign-in" : "/setup"), method: .post) {
                     CSRFField(token: context.csrfToken)

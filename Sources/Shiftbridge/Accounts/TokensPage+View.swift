@@ -8,18 +8,10 @@ extension TokensPage {
             SettingsTabs(current: .tokens, isAdmin: context.isAdmin)
             Paragraph("Scripts and tools call /api/v1 with Authorization: Bearer <token>. A token acts as the account that made it; revoke it the moment it is no longer needed.").class("muted")
             if let token = model.newToken {
-                Div {
-                    Paragraph("Token '\(token.name)' created. Store it now; it is not shown again:")
-                    Div {
-                        Element(name: "code") { Text(token.value) }.id("new-token")
-                        Button("Copy").class("button small").attribute(named: "type", value: "button").attribute(named: "data-copy", value: token.value)
-                    }
-                    .class("copy-row")
-                }
-                .class("flash flash-info")
+                OneTimeSecret(intro: "Token '\(token.name)' created. Store it now; it is not shown again:", value: token.value, id: "new-token")
             }
             if let error = model.error {
-                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+                ErrorFlash(message: error)
             }
             if model.tokens.isEmpty {
                 Paragraph("No API tokens yet.").class("muted")

@@ -8,18 +8,10 @@ extension UsersPage {
             SettingsTabs(current: .users, isAdmin: context.isAdmin)
             Paragraph("Administrators manage integrations, provisioning, webhooks and every rotation. Users see public rotations and their own, edit the rotations they own, and read the history of what they may see.").class("muted")
             if let link = model.newLink {
-                Div {
-                    Paragraph("Invitation for \(link.email) created. Send them this link; it is shown only now and works once, for 7 days:")
-                    Div {
-                        Element(name: "code") { Text(link.url) }.id("invitation-link")
-                        Button("Copy").class("button small").attribute(named: "type", value: "button").attribute(named: "data-copy", value: link.url)
-                    }
-                    .class("copy-row")
-                }
-                .class("flash flash-info")
+                OneTimeSecret(intro: "Invitation for \(link.email) created. Send them this link; it is shown only now and works once, for 7 days:", value: link.url, id: "invitation-link")
             }
             if let error = model.error {
-                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+                ErrorFlash(message: error)
             }
             Div {
                 Table(

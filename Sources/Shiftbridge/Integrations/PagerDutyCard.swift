@@ -14,7 +14,7 @@ struct PagerDutyCard: Component {
             }
             .class("card-head")
             if let error = model.formError {
-                Div(error).class("flash flash-error").attribute(named: "role", value: "alert").id("pagerduty-error")
+                ErrorFlash(message: error).id("pagerduty-error")
             }
             if summary.status == "disconnected" {
                 Paragraph("Read PagerDuty schedules so rotations can follow them, and provision users from HR data. Connect with an API key (a read-only key is enough for rotations) or with OAuth 2.0.")

@@ -39,7 +39,7 @@ extension PeoplePage {
             }
             H2("Add a person")
             if let error = model.error {
-                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+                ErrorFlash(message: error)
             }
             Form(url: "/people", method: .post) {
                 CSRFField(token: context.csrfToken)

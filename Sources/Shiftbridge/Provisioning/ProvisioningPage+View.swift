@@ -9,7 +9,7 @@ extension ProvisioningPage {
             H1("Provisioning")
             Paragraph("HR says who is hired, changed, terminated or rehired; role rules decide each person's PagerDuty role and teams. A run plans the changes first; nothing changes in PagerDuty before the plan is approved (Supervised) or at once (Autopilot).").class("muted")
             if let error = model.error {
-                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+                ErrorFlash(message: error)
             }
             if !model.importProblems.isEmpty {
                 Div {

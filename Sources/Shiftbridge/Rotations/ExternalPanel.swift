@@ -22,7 +22,7 @@ struct ExternalPanel: Component {
             }
             .class("search-row")
             if let error = external.error {
-                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+                ErrorFlash(message: error)
             }
             if external.query != nil && external.found.isEmpty && external.error == nil {
                 Paragraph("No PagerDuty schedule matches.").class("muted")

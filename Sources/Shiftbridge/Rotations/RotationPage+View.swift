@@ -8,7 +8,7 @@ extension RotationPage {
             H1("\(model.name) · \(model.code)")
             if let description = model.description { Paragraph(description).class("muted") }
             if let error = model.error {
-                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+                ErrorFlash(message: error)
             }
             if let problem = model.problem {
                 Div(problem).class("flash flash-error").attribute(named: "role", value: "status").id("sync-problem")

@@ -36,7 +36,7 @@ extension RotationsPage {
             }
             H2("New rotation")
             if let error = model.error {
-                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+                ErrorFlash(message: error)
             }
             Form(url: "/rotations", method: .post) {
                 CSRFField(token: context.csrfToken)

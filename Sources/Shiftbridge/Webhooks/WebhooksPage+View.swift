@@ -9,18 +9,10 @@ extension WebhooksPage {
             SettingsTabs(current: .webhooks, isAdmin: context.isAdmin)
             Paragraph("Every duty change is POSTed as JSON to these URLs, signed: X-Shiftbridge-Signature is v1= and the hex HMAC-SHA256 of \"<X-Shiftbridge-Timestamp>.<body>\" with the webhook's secret. Failed deliveries are retried with backoff, up to 8 times.").class("muted")
             if let created = model.newSecret {
-                Div {
-                    Paragraph("Webhook for \(created.url) created. Its secret is shown only now:")
-                    Div {
-                        Element(name: "code") { Text(created.secret) }.id("webhook-secret")
-                        Button("Copy").class("button small").attribute(named: "type", value: "button").attribute(named: "data-copy", value: created.secret)
-                    }
-                    .class("copy-row")
-                }
-                .class("flash flash-info")
+                OneTimeSecret(intro: "Webhook for \(created.url) created. Its secret is shown only now:", value: created.secret, id: "webhook-secret")
             }
             if let error = model.error {
-                Div(error).class("flash flash-error").attribute(named: "role", value: "alert")
+                ErrorFlash(message: error)
             }
             if model.hooks.isEmpty {
                 Paragraph("No webhooks yet.").class("muted")

@@ -14,21 +14,23 @@ import Testing
             try await app.createAdmin()
             let api = APIClient(app: app, token: try await app.issueToken())
             for code in ["WEEKDAYS", "WEEKLY", "BOUND", "BROKEN"] { try await api.createRotation(RotationInput(code: code, name: code)) }
-            // The rotations table as 013 left it: four columns, weekdays as "1,3,5".
-            let sql = try #require(app.db as? any SQLDatabase)
-            try await sql.raw("ALTER TABLE rotations DROP COLUMN schedule").run()
-            for column in ["schedule_time", "schedule_weekdays", "pagerduty_schedule_id", "time_zone"] {
-                try await sql.raw("ALTER TABLE rotations ADD COLUMN \(ident: column) TEXT").run()
+            // The rotations table as 013 left it: four columns, weekdays as "1,3,5". One connection
+            // throughout: SQLite's other pooled connections may still hold the schema they read.
+            try await app.db.withConnection { db in
+                let sql = try #require(db as? any SQLDatabase)
+                try await sql.raw("ALTER TABLE rotations DROP COLUMN schedule").run()
+                for column in ["schedule_time", "schedule_weekdays", "pagerduty_schedule_id", "time_zone"] {
+                    try await sql.raw("ALTER TABLE rotations ADD COLUMN \(ident: column) TEXT").run()
+                }
+                for (code, type, time, days, zone, scheduleID) in [
+                    ("WEEKDAYS", "weekdays", "09:00", "1,3,5", "Europe/Berlin", nil), ("WEEKLY", "weekly", "17:30", "7", "Asia/Tokyo", nil),
+                    ("BOUND", "pagerduty", nil, nil, nil, "PABC123"), ("BROKEN", "daily", "25:99", nil, "Nowhere/City", nil),
+                ] as [(String, String, String?, String?, String?, String?)] {
+                    try await sql.update("rotations").set("schedule_type", to: type).set("schedule_time", to: time).set("schedule_weekdays", to: days)
+                        .set("time_zone", to: zone).set("pagerduty_schedule_id", to: scheduleID).where("code", .equal, code).run()
+                }
+                try await RotationScheduleAsOneValue().prepare(on: db)
             }
-            for (code, type, time, days, zone, scheduleID) in [
-                ("WEEKDAYS", "weekdays", "09:00", "1,3,5", "Europe/Berlin", nil), ("WEEKLY", "weekly", "17:30", "7", "Asia/Tokyo", nil),
-                ("BOUND", "pagerduty", nil, nil, nil, "PABC123"), ("BROKEN", "daily", "25:99", nil, "Nowhere/City", nil),
-            ] as [(String, String, String?, String?, String?, String?)] {
-                try await sql.update("rotations").set("schedule_type", to: type).set("schedule_time", to: time).set("schedule_weekdays", to: days)
-                    .set("time_zone", to: zone).set("pagerduty_schedule_id", to: scheduleID).where("code", .equal, code).run()
-            }
-
-            try await RotationScheduleAsOneValue().prepare(on: app.db)
 
             func schedule(_ code: String) async throws -> RotationSchedule? {
                 try await Rotation.query(on: app.db).filter(\.$code == code).first()?.schedule

@@ -1,0 +1,23 @@
+import Plot
+import Vapor
+
+/// A labelled input, the form row used across the dashboard.
+struct FormField: Component {
+    let label: String
+    let name: String
+    var type: HTMLInputType = .text
+    var value: String? = nil
+    var required = true
+    var autocomplete: String? = nil
+    var hint: String? = nil
+
+    var body: Component {
+        Label(label) {
+            Input(type: type, name: name, value: value, isRequired: required)
+                .attribute(named: "autocomplete", value: autocomplete)
+                .attribute(named: "id", value: name)
+            if let hint { Span(hint).class("hint") }
+        }
+        .class("field")
+    }
+}
