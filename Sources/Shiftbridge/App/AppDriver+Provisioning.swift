@@ -36,11 +36,7 @@ extension AppDriver {
 
     /// Applies a run here until nothing of it is left to apply.
     package func applyProvisioningRun(_ id: UUID) async throws {
-        let runs = services.provisioningRuns(db)
-        let applier = services.provisioningApplier(db)
-        while try await runs.find(id.uuidString).status == .running {
-            if try await applier.applyDue(holder: services.instanceID, runID: id) == 0 { try await Task.sleep(for: .milliseconds(200)) }
-        }
+        try await services.provisioningApplier(db).applyRun(id, holder: services.instanceID)
     }
 
     package func provisioningReport(_ id: UUID) async throws -> ProvisioningReport {

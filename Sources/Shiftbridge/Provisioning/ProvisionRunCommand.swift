@@ -32,9 +32,14 @@ struct ProvisionRunCommand: AsyncCommand {
         if signature.apply && run.status == .pendingApproval {
             try await runs.decide(run, itemIDs: nil, approve: true, actor: "cli")
         }
-        try await applyHere(runID, services: services, console: context.console)
+        var last = -1
+        try await services.provisioningApplier(db).applyRun(runID, holder: services.instanceID) { progress in
+            guard progress.completed != last else { return }
+            context.console.print("  applied \(progress.completed) of \(progress.total) (\(progress.percent)%)")
+            last = progress.completed
+        }
         let (report, _) = try await runs.report(runID)
-        let status = try await runs.find(runID.uuidString).status
+        let status = try await runs.find(runID).status
         context.console.print("""
             Report (\(status.rawValue)): total \(report.total), skipped \(report.skipped), no change \(report.noChange), \
             processed \(report.processed) (created \(report.created), updated \(report.updated), deleted \(report.deleted)), \
@@ -45,24 +50,6 @@ struct ProvisionRunCommand: AsyncCommand {
         }
         if status == .pendingApproval {
             context.console.print("Items wait for approval: approve them in the dashboard (Provisioning), or rerun with --apply.")
-        }
-    }
-
-    /// Applies the run in this process, beside any server applying it too (items are claimed
-    /// one by one), printing progress until nothing is left to apply.
-    private func applyHere(_ runID: UUID, services: AppServices, console: any Console) async throws {
-        let applier = services.provisioningApplier(services.db)
-        let runs = services.provisioningRuns(services.db)
-        var last = -1
-        while try await runs.find(runID.uuidString).status == .running {
-            let applied = try await applier.applyDue(holder: services.instanceID, runID: runID, limit: 20)
-            let (_, progress) = try await runs.report(runID)
-            if progress.completed != last {
-                console.print("  applied \(progress.completed) of \(progress.total) (\(progress.percent)%)")
-                last = progress.completed
-            }
-            // Another instance holds the rest: wait for it, or for its claims to lapse.
-            if applied == 0 { try await Task.sleep(for: .seconds(1)) }
         }
     }
 

@@ -62,7 +62,6 @@ struct ProvisioningApplier {
               let item = try await ProvisioningItem.find(id, on: db)
         else { return false }
         try await perform(item, client: client, from: from)
-        try await WorkClaims.release(ProvisioningItem.schema, id: id, holder: holder, on: db)
         return true
     }
 
@@ -70,7 +69,7 @@ struct ProvisioningApplier {
         guard let planned = item.planned else {
             item.state = .failed
             item.error = "the stored plan could not be read"
-            item.updatedAt = clock.now()
+            item.finish(at: clock.now())
             try await item.save(on: db)
             return
         }
@@ -136,7 +135,7 @@ struct ProvisioningApplier {
     private func record(_ outcome: Result<(userID: String?, summary: String), PagerDutyError>, for item: ProvisioningItem,
                         planned: ProvisioningPlanner.Item) async throws {
         let now = clock.now()
-        item.updatedAt = now
+        item.finish(at: now)
         switch outcome {
         case .failure(let error):
             // PagerDuty refuses a deletion it finds blocked with invalid input: say so as a blocker.
@@ -169,6 +168,17 @@ struct ProvisioningApplier {
                 try await AuditEvent.record(on: db, at: now, actor: "provisioning", .applied(planned.action), .pagerDutyUser(email: planned.email),
                                             before: before.isEmpty ? nil : before, after: result.summary)
             }
+        }
+    }
+
+    /// Applies one run here until nothing of it is left to apply, beside any other instance
+    /// applying it too (items are claimed one by one). `progress` hears after each batch.
+    func applyRun(_ runID: UUID, holder: String, progress: (ProvisioningReport.Progress) -> Void = { _ in }) async throws {
+        while try await runs.find(runID).status == .running {
+            let applied = try await applyDue(holder: holder, runID: runID, limit: 20)
+            progress(try await runs.report(runID).1)
+            // Another instance holds the rest: wait for it, or for its claims to lapse.
+            if applied == 0 { try await Task.sleep(for: .milliseconds(500)) }
         }
     }
 

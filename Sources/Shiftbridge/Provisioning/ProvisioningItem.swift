@@ -29,6 +29,13 @@ final class ProvisioningItem: Model, @unchecked Sendable {
 
     init() {}
 
+    /// Done with, one way or another: the claim is given back with the outcome's save.
+    func finish(at now: Date) {
+        updatedAt = now
+        claimedBy = nil
+        claimedUntil = nil
+    }
+
     var planned: ProvisioningPlanner.Item? { try? JSONDecoder().decode(ProvisioningPlanner.Item.self, from: Data(plan.utf8)) }
 
     /// "name: Ann → Anne; team Ops as manager": what the item changes, in one line.

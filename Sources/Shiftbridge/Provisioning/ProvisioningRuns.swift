@@ -158,8 +158,14 @@ struct ProvisioningRuns {
         return ProvisioningReport.tally(rows.map { (action: $0.action, state: $0.state) })
     }
 
+    /// The run a URL names.
     func find(_ raw: String) async throws -> ProvisioningRun {
-        guard let id = UUID(uuidString: raw), let run = try await ProvisioningRun.find(id, on: db) else { throw AppError.notFound("Provisioning run \(raw)") }
+        guard let id = UUID(uuidString: raw) else { throw AppError.notFound("Provisioning run \(raw)") }
+        return try await find(id)
+    }
+
+    func find(_ id: UUID) async throws -> ProvisioningRun {
+        guard let run = try await ProvisioningRun.find(id, on: db) else { throw AppError.notFound("Provisioning run \(id)") }
         return run
     }
 

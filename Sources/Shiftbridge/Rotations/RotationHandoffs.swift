@@ -15,8 +15,7 @@ struct RotationHandoffs {
     /// Records every handoff due by now; returns when the next one is due.
     func applyDue() async throws -> Date? {
         let now = clock.now()
-        let dueHeld = try await RotationSync.query(on: db).filter(\.$onDutyUntil <= now).with(\.$rotation).all()
-            .filter { $0.rotation.enabled && $0.rotation.followsPagerDuty }
+        let dueHeld = try await RotationSync.query(on: db).filter(\.$onDutyUntil <= now).all(\.$id)
         if !dueHeld.isEmpty { try await applyHeld(dueHeld, at: now) }
         var next = try await RotationSync.query(on: db).filter(\.$onDutyUntil > now).sort(\.$onDutyUntil).first()?.onDutyUntil
         let turning = try await Rotation.query(on: db).filter(\.$scheduleKind ~~ [.daily, .weekly, .customDays]).filter(\.$enabled == true).all()
@@ -34,12 +33,12 @@ struct RotationHandoffs {
 
     /// Moves each due rotation along its held timeline, in one transaction and a few
     /// statements: a thousand rotations handing over at once take one pass.
-    private func applyHeld(_ due: [RotationSync], at now: Date) async throws {
+    private func applyHeld(_ ids: [UUID], at now: Date) async throws {
         try await db.transaction { db in
-            // Read again under lock: a sync (here or on another instance) may have moved them on.
-            let ids = try due.map { try $0.requireID() }
+            // Read under lock: a sync (here or on another instance) may have moved them on.
             try await RowLocks.lock(RotationSync.schema, in: ids, on: db)
             let states = try await RotationSync.query(on: db).filter(\.$id ~~ ids).filter(\.$onDutyUntil <= now).with(\.$rotation).all()
+                .filter { $0.rotation.enabled && $0.rotation.followsPagerDuty }
             var updates: [(id: UUID, onDuty: [String], until: Date?)] = []
             var changes: [DutyChanges.Change] = []
             for state in states {
@@ -57,9 +56,17 @@ struct RotationHandoffs {
     /// A self-turning rotation's state at `now`, counting the handoffs its schedule made since
     /// it was saved (nothing saved).
     static func state(_ rotation: Rotation, at now: Date, on db: any Database) async throws -> RotationState {
+        turned(try await saved(rotation, on: db), rotation, at: now)
+    }
+
+    /// Where the rotation was saved: its members in order and its position.
+    private static func saved(_ rotation: Rotation, on db: any Database) async throws -> RotationState {
         let members = try await RotationMember.query(on: db).filter(\.$rotation.$id == rotation.requireID()).sort(\.$position).with(\.$person).all()
             .map(\.person.email)
-        let saved = RotationState(members: members, dutySize: rotation.dutySize, position: rotation.position)
+        return RotationState(members: members, dutySize: rotation.dutySize, position: rotation.position)
+    }
+
+    private static func turned(_ saved: RotationState, _ rotation: Rotation, at now: Date) -> RotationState {
         let schedule = rotation.schedule
         return RotationDuty.turned(saved, cadence: rotation.enabled ? schedule.cadence : nil, zone: schedule.timeZone, since: rotation.positionAt, now: now)
     }
@@ -74,15 +81,13 @@ struct RotationHandoffs {
         guard let stored = try await Rotation.find(rotationID, on: db) else { throw AppError.notFound("Rotation \(rotation.code)") }
         rotation.position = stored.position
         rotation.positionAt = stored.positionAt
-        let members = try await RotationMember.query(on: db).filter(\.$rotation.$id == rotation.requireID()).sort(\.$position).with(\.$person).all()
-            .map(\.person.email)
-        let saved = RotationState(members: members, dutySize: rotation.dutySize, position: rotation.position)
-        let state = try await Self.state(rotation, at: now, on: db)
-        guard state.position != saved.position else { return state }
+        let before = try await saved(rotation, on: db)
+        let state = turned(before, rotation, at: now)
+        guard state.position != before.position else { return state }
         rotation.position = state.position
         rotation.positionAt = now
         try await rotation.save(on: db)
-        try await dutyChanges.record(.init(rotation: rotation, previous: saved.onDuty, current: state.onDuty, until: nextHandoff(rotation, after: now),
+        try await dutyChanges.record(.init(rotation: rotation, previous: before.onDuty, current: state.onDuty, until: nextHandoff(rotation, after: now),
                                            actor: "schedule", action: .rotationHandoff), at: now, on: db)
         return state
     }

@@ -4,8 +4,9 @@ import SQLKit
 
 /// Work items (a webhook delivery, a provisioning change) are claimed one by one before they
 /// are worked on: one statement sets the claim only if nobody holds it, so two instances
-/// never send the same delivery or apply the same change. A claim outlives one attempt;
-/// one left by a stopped instance lapses and the item is picked up again.
+/// never send the same delivery or apply the same change. A claim outlives one attempt and is
+/// cleared with the item's outcome; one left by a stopped instance lapses and the item is
+/// picked up again.
 enum WorkClaims {
     /// Claims row `id` of `table` for `holder` until `until`, if `condition` still holds and
     /// no live claim exists. True when this caller got it.
@@ -17,11 +18,5 @@ enum WorkClaims {
             RETURNING id
             """).all()
         return !claimed.isEmpty
-    }
-
-    /// Gives a claim back (the item is done, or may be tried again at once).
-    static func release(_ table: String, id: UUID, holder: String, on db: any Database) async throws {
-        guard let sql = db as? any SQLDatabase else { return }
-        try await sql.raw("UPDATE \(ident: table) SET claimed_by = NULL, claimed_until = NULL WHERE id = \(bind: id) AND claimed_by = \(bind: holder)").run()
     }
 }
