@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "shiftbridge", targets: ["shiftbridge"]),
         .library(name: "PagerDutyKit", targets: ["PagerDutyKit"]),
         .library(name: "PagerDutyEmulator", targets: ["PagerDutyEmulator"]),
+        .library(name: "SlackKit", targets: ["SlackKit"]),
+        .library(name: "SlackEmulator", targets: ["SlackEmulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -25,10 +27,21 @@ let package = Package(
     targets: [
         // Pure domain logic (rotation schedule maths, sync planning): no I/O, no framework.
         .target(name: "ShiftbridgeCore"),
+        // One HTTP exchange with a deadline and a body cap: what every outside-service client sends through.
+        .target(
+            name: "HTTPTransport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
+        ),
         // PagerDuty REST + OAuth client. Deliberately free of Vapor.
         .target(
             name: "PagerDutyKit",
             dependencies: [
+                "HTTPTransport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -37,12 +50,32 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Slack Web API client (user groups, topics, messages, OAuth v2). Free of Vapor too.
+        .target(
+            name: "SlackKit",
+            dependencies: [
+                "HTTPTransport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // What both emulators share: a JSON value, a controllable clock, fault plans.
+        .target(name: "EmulatorSupport"),
         // An in-memory PagerDuty account served over HTTP, for tests, the demo and benchmarks.
         .target(
             name: "PagerDutyEmulator",
             dependencies: [
+                "EmulatorSupport",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // An in-memory Slack workspace served over HTTP, held to Slack's Web API.
+        .target(
+            name: "SlackEmulator",
+            dependencies: [
+                "EmulatorSupport",
+                .product(name: "Vapor", package: "vapor"),
             ]
         ),
         .target(
@@ -50,6 +83,7 @@ let package = Package(
             dependencies: [
                 "ShiftbridgeCore",
                 "PagerDutyKit",
+                "SlackKit",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -70,6 +104,8 @@ let package = Package(
                 "ShiftbridgeCore",
                 "PagerDutyKit",
                 "PagerDutyEmulator",
+                "SlackKit",
+                "SlackEmulator",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
             ]
@@ -94,12 +130,21 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "SlackEmulatorTests",
+            dependencies: [
+                "SlackEmulator",
+                "SlackKit",
+            ]
+        ),
+        .testTarget(
             name: "ShiftbridgeTests",
             dependencies: [
                 "Shiftbridge",
                 "ShiftbridgeCore",
                 "PagerDutyKit",
                 "PagerDutyEmulator",
+                "SlackKit",
+                "SlackEmulator",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import EmulatorSupport
 import Foundation
 import NIOCore
 import Vapor
@@ -34,35 +35,22 @@ struct Control: Sendable {
         }
         control.get("clock") { _ -> Response in clock() }
         control.post("clock") { req -> Response in
-            let body = req.jsonBody
-            if let text = body?["now"]?.string {
-                guard let date = PDTime.parse(text) else { return Self.bad("now must be an ISO-8601 date-time") }
-                state.withStorage { $0.clock.set(date, frozen: body?["frozen"]?.bool ?? true) }
-            } else if let seconds = body?["advance_seconds"], case .int(let value) = seconds {
-                state.withStorage { $0.clock.advance(TimeInterval(value)) }
-            } else if let seconds = body?["advance_seconds"], case .double(let value) = seconds {
-                state.withStorage { $0.clock.advance(value) }
-            } else if body?["real"]?.bool == true {
-                state.withStorage { $0.clock = EmulatorClock() }
-            } else {
-                return Self.bad("send {\"now\": ISO-8601}, {\"advance_seconds\": N} or {\"real\": true}")
+            do {
+                let body = req.jsonBody
+                try state.withStorage { try $0.clock.apply(body) }
+            } catch let error as ControlRequestError {
+                return Self.bad(error.message)
             }
             return clock()
         }
         control.post("faults") { req -> Response in
-            guard let body = req.jsonBody, let rate = body["rate"].flatMap({ $0.int.map(Double.init) ?? (try? doubleValue($0)) }),
-                  (0...1).contains(rate)
-            else { return Self.bad("rate must be a number from 0 to 1") }
-            let kindNames = (body["kinds"]?.array ?? []).compactMap(\.string)
-            let kinds = kindNames.compactMap(FaultPlan.Kind.init(rawValue:))
-            guard kinds.count == kindNames.count, !kinds.isEmpty else {
-                return Self.bad("kinds must list some of: \(FaultPlan.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            do {
+                let plan = try FaultPlan.parse(req.jsonBody)
+                state.withStorage { $0.faults = plan }
+                return .pd(.ok, ["rate": .double(plan.rate), "kinds": .array(plan.kinds.map { .string($0.rawValue) })])
+            } catch let error as ControlRequestError {
+                return Self.bad(error.message)
             }
-            var plan = FaultPlan(rate: rate, kinds: kinds, paths: (body["paths"]?.array ?? []).compactMap(\.string),
-                                 after: body["when"]?.string == "after", timeoutSeconds: (body["timeout_seconds"]).flatMap { try? doubleValue($0) } ?? 30)
-            plan.methods = (body["methods"]?.array ?? []).compactMap { $0.string?.uppercased() }
-            state.withStorage { $0.faults = plan }
-            return .pd(.ok, ["rate": .double(rate), "kinds": .array(kinds.map { .string($0.rawValue) })])
         }
         control.delete("faults") { _ -> Response in
             state.withStorage { $0.faults = nil }
@@ -78,14 +66,6 @@ struct Control: Sendable {
     private func clock() -> Response {
         let (now, frozen) = state.withStorage { ($0.clock.now(), $0.clock.frozenAt != nil) }
         return .pd(.ok, ["now": .string(PDTime.format(now)), "frozen": .bool(frozen)])
-    }
-
-    private func doubleValue(_ json: JSON) throws -> Double {
-        switch json {
-        case .int(let value): Double(value)
-        case .double(let value): value
-        default: throw Abort(.badRequest)
-        }
     }
 
     static func bad(_ message: String) -> Response {

@@ -1,3 +1,4 @@
+import EmulatorSupport
 import Foundation
 import Vapor
 
@@ -205,9 +206,9 @@ struct PagerDutyGate: AsyncMiddleware {
 
     private func withFaults(_ request: Request, pattern: String, _ handle: () async throws -> Response) async throws -> Response {
         let fault: (FaultPlan.Kind, FaultPlan)? = state.withStorage { storage in
-            guard let plan = storage.faults, plan.applies(to: request.url.path, method: request.method.rawValue), !plan.kinds.isEmpty else { return nil }
-            guard Double(storage.random.next() % 1_000_000) / 1_000_000 < plan.rate else { return nil }
-            return (plan.kinds[Int(storage.random.next() % UInt64(plan.kinds.count))], plan)
+            guard let plan = storage.faults, plan.applies(to: request.url.path, method: request.method.rawValue),
+                  let kind = plan.draw(&storage.random) else { return nil }
+            return (kind, plan)
         }
         guard let (kind, plan) = fault else { return try await handle() }
         if plan.after { _ = try await handle() }

@@ -1,3 +1,4 @@
+import EmulatorSupport
 import Foundation
 
 /// PagerDuty's JSON shapes for the account's objects.

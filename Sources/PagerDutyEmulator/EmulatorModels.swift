@@ -1,3 +1,4 @@
+import EmulatorSupport
 import Foundation
 
 /// The account an emulator holds. Plain values, mutated only under `EmulatorState`'s lock.

@@ -1,3 +1,4 @@
+import EmulatorSupport
 import Foundation
 import NIOConcurrencyHelpers
 
@@ -72,44 +73,6 @@ public final class EmulatorState: Sendable {
     }
 }
 
-/// The controllable clock. Frozen at a set instant (tests), or real time plus an offset.
-struct EmulatorClock: Sendable {
-    var offset: TimeInterval = 0
-    var frozenAt: Date?
-
-    func now() -> Date { frozenAt ?? Date().addingTimeInterval(offset) }
-
-    mutating func set(_ date: Date, frozen: Bool) {
-        if frozen {
-            frozenAt = date
-            offset = 0
-        } else {
-            frozenAt = nil
-            offset = date.timeIntervalSinceNow
-        }
-    }
-
-    mutating func advance(_ seconds: TimeInterval) {
-        if let frozenAt { self.frozenAt = frozenAt.addingTimeInterval(seconds) } else { offset += seconds }
-    }
-}
-
-/// Injected failures: a share of matching requests fail in one of the listed ways.
-struct FaultPlan: Sendable {
-    enum Kind: String, Sendable, CaseIterable { case tooManyRequests = "429", serverError = "500", timeout, malformed }
-    var rate: Double
-    var kinds: [Kind]
-    var paths: [String]  // prefixes; empty = all
-    var methods: [String] = []  // empty = all
-    /// `before`: the request fails without effect; `after`: it takes effect, then the response is lost.
-    var after: Bool
-    var timeoutSeconds: Double
-
-    func applies(to path: String, method: String) -> Bool {
-        (paths.isEmpty || paths.contains { path.hasPrefix($0) }) && (methods.isEmpty || methods.contains(method.uppercased()))
-    }
-}
-
 /// A fixed one-minute window per credential, as PagerDuty counts.
 struct RateWindow: Sendable {
     var start: Date
@@ -139,28 +102,5 @@ struct Stats: Sendable {
             "by_status": .object(byStatus.mapValues(JSON.int)),
             "by_credential": .object(byCredential.mapValues(JSON.int)),
         ]
-    }
-}
-
-/// Deterministic randomness, so a seed and a fault plan replay the same way.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func token(length: Int) -> String {
-        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789_-")
-        return String((0..<length).map { _ in alphabet[Int(next() % UInt64(alphabet.count))] })
-    }
-
-    mutating func hex(length: Int) -> String {
-        String((0..<length).map { _ in Array("0123456789abcdef")[Int(next() % 16)] })
     }
 }

@@ -1,3 +1,4 @@
+import EmulatorSupport
 import Foundation
 
 /// PagerDuty's schedule rendering, as a pure function of a schedule and a time window.

@@ -1,3 +1,4 @@
+import EmulatorSupport
 import Foundation
 
 /// The accounts an emulator can start with.
@@ -29,19 +30,15 @@ enum Seeds {
         return id
     }
 
-    private static let firstNames = ["Alex", "Blake", "Casey", "Dana", "Eli", "Farah", "Gus", "Hana", "Ivan", "Jun", "Kira", "Liam", "Maya", "Nico", "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tariq"]
-    private static let lastNames = ["Nguyen", "Okafor", "Silva", "Kowalski", "Haddad", "Moreau"]
-
     private static func loadDemo(_ storage: inout EmulatorState.Storage, now: Date) {
         var account = storage.account
         let zones = ["Europe/London", "America/New_York", "Europe/Berlin", "Asia/Tokyo", "America/Los_Angeles"]
         let roles = ["user", "user", "user", "limited_user", "user", "admin", "user", "observer", "limited_user", "user"]
         var users: [String] = []
         for index in 0..<59 {
-            let first = firstNames[index % firstNames.count]
-            let last = lastNames[index / firstNames.count % lastNames.count]
+            let person = DemoPeople.person(index)
             let role = index == 58 ? "read_only_user" : roles[index % roles.count]
-            users.append(addUser(&account, name: "\(first) \(last)", email: "\(first.lowercased()).\(last.lowercased())@shiftbridge-demo.example",
+            users.append(addUser(&account, name: person.name, email: person.email,
                                  role: role, zone: zones[index % zones.count], title: index % 7 == 0 ? "Engineering Manager" : "Engineer", now: now))
         }
         let teamNames = ["Platform", "Payments", "Mobile", "Data", "Security"]

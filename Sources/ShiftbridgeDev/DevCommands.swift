@@ -2,13 +2,16 @@ import Foundation
 import Shiftbridge
 import Vapor
 
-/// The executable's commands beyond the app's own: `demo` and `pagerduty-emulator`.
+/// The executable's commands beyond the app's own: `demo`, `pagerduty-emulator` and `slack-emulator`.
 package struct DevCommands: CommandExtensions {
     package init() {}
 
     package func runWithoutApp(_ arguments: [String]) async throws -> Bool {
-        guard arguments.dropFirst().first == "pagerduty-emulator" else { return false }
-        try await EmulatorCommand.run(arguments: Array(arguments.dropFirst(2)))
+        switch arguments.dropFirst().first {
+        case "pagerduty-emulator": try await EmulatorCommand.run(arguments: Array(arguments.dropFirst(2)))
+        case "slack-emulator": try await SlackEmulatorCommand.run(arguments: Array(arguments.dropFirst(2)))
+        default: return false
+        }
         return true
     }
 

@@ -4,7 +4,7 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 
-/// One HTTP exchange, the only thing the client needs from the network. The live transport
+/// One HTTP exchange, the only thing a client needs from the network. The live transport
 /// uses AsyncHTTPClient; tests may substitute their own.
 public protocol HTTPTransport: Sendable {
     func send(_ request: TransportRequest) async throws -> TransportResponse

@@ -1,0 +1,2 @@
+// Users of the emulator read its JSON values without importing the support target.
+@_exported import EmulatorSupport
