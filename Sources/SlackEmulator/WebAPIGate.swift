@@ -30,11 +30,13 @@ struct WebAPIGate: Sendable {
             workspace.withStorage { $0.stats.record(method: name, error: "fault:\(kind.rawValue)") }
             return try await Self.injected(kind, plan: plan)
         }
+        var grantedScopes: String?
         let outcome: Result<JSON, SlackError> = workspace.withStorage { storage in
             do throws(SlackError) {
                 let token = try authenticate(call, storage: &storage, method: method)
                 var call = call
                 call.token = token
+                grantedScopes = token.map { $0.scopes.sorted().joined(separator: ",") }
                 try limit(method, call: call, storage: &storage)
                 if let scope = method.scope { try call.requireScope(scope) }
                 return .success(try method.handle(&storage, call))
@@ -46,13 +48,16 @@ struct WebAPIGate: Sendable {
             if case .failure(let error) = outcome { storage.stats.record(method: name, error: error.code) } else { storage.stats.record(method: name, error: nil) }
         }
         if let (kind, plan) = fault, plan.after { return try await Self.injected(kind, plan: plan) }
+        let response: Response
         switch outcome {
-        case .success(let body): return Self.answer(body)
+        case .success(let body): response = Self.answer(body)
         case .failure(let error):
-            let response = Self.answer(error.body, status: HTTPResponseStatus(statusCode: Int(error.status)))
+            response = Self.answer(error.body, status: HTTPResponseStatus(statusCode: Int(error.status)))
             if let retryAfter = error.retryAfter { response.headers.replaceOrAdd(name: "Retry-After", value: "\(retryAfter)") }
-            return response
         }
+        // As Slack does: every answer to a token names the scopes it was granted.
+        if let grantedScopes { response.headers.replaceOrAdd(name: "x-oauth-scopes", value: grantedScopes) }
+        return response
     }
 
     /// Query string, then a form or JSON body; JSON arrays become Slack's comma lists.

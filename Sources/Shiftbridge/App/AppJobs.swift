@@ -18,6 +18,12 @@ enum AppJobs {
                 try await services.webhookSender(services.db).deliverDue(holder: holder)
                 return nil
             },
+            // Slack groups, topics and messages: one instance, so a group is never written by
+            // two at once and Slack's per-app tiers are counted in one place.
+            Job("slack-delivery", every: 1, .oneInstance) { _ in
+                try await services.slackDelivery(services.db).run()
+                return nil
+            },
             Job("provisioning-apply", every: 1, .everyInstance) { holder in
                 try await services.provisioningApplier(services.db).applyDue(holder: holder)
                 return nil

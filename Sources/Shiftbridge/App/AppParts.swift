@@ -7,6 +7,7 @@ package struct AppParts: Sendable {
     package var clock: any AppClock = SystemClock()
     package var pagerDutyTransport: any HTTPTransport = AsyncHTTPClientTransport()
     package var webhookTransport: any HTTPTransport = AsyncHTTPClientTransport()
+    package var slackTransport: any HTTPTransport = AsyncHTTPClientTransport()
     package var hostResolver: any HostResolver = SystemHostResolver()
     /// Nil: Bcrypt on the application's thread pool.
     package var passwords: (any PasswordHashing)? = nil

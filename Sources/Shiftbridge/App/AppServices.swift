@@ -14,6 +14,7 @@ package final class AppServices: Sendable {
     let outbound: OutboundTargetPolicy
     let pagerDutyTransport: any HTTPTransport
     let webhookTransport: any HTTPTransport
+    let slackTransport: any HTTPTransport
     let passwords: any PasswordHashing
     /// API tokens already checked, by digest, for 10 seconds.
     let tokenCache: ReadCache<AuthenticatedToken>
@@ -38,6 +39,7 @@ package final class AppServices: Sendable {
         self.outbound = outbound
         pagerDutyTransport = parts.pagerDutyTransport
         webhookTransport = parts.webhookTransport
+        slackTransport = parts.slackTransport
         self.passwords = passwords
         tokenCache = ReadCache(ttl: 10)
         dutyCache = ReadCache(ttl: 5)
@@ -98,7 +100,7 @@ package final class AppServices: Sendable {
     }
 
     func dutyChanges() -> DutyChanges {
-        DutyChanges()
+        DutyChanges(slack: SlackOutbox(duty: { [self] db in rotationDuty(db) }))
     }
 
     // MARK: PagerDuty
@@ -135,6 +137,32 @@ package final class AppServices: Sendable {
 
     func webhookSender(_ db: any Database) -> WebhookSender {
         WebhookSender(db: db, clock: clock, secrets: secrets, transport: webhookTransport, policy: outbound, logger: logger("webhooks"))
+    }
+
+    // MARK: Slack
+
+    func slackClients(_ db: any Database) -> SlackClients {
+        SlackClients(db: db, secrets: secrets, transport: slackTransport, policy: outbound, logger: logger("slack"))
+    }
+
+    func slackDirectory(_ db: any Database) -> SlackDirectory {
+        SlackDirectory(db: db, clock: clock, clients: slackClients(db), logger: logger("slack"))
+    }
+
+    func slackConnector(_ db: any Database) -> SlackConnector {
+        SlackConnector(db: db, clock: clock, secrets: secrets, clients: slackClients(db), policy: outbound, directory: slackDirectory(db))
+    }
+
+    func slackOutputSettings(_ db: any Database) -> SlackOutputSettings {
+        SlackOutputSettings(db: db, clock: clock, clients: slackClients(db), duty: rotationDuty(db))
+    }
+
+    func slackDelivery(_ db: any Database) -> SlackDelivery {
+        SlackDelivery(db: db, clock: clock, clients: slackClients(db), directory: slackDirectory(db), duty: rotationDuty(db), logger: logger("slack"))
+    }
+
+    func slackCommands(_ db: any Database) -> SlackCommands {
+        SlackCommands(db: db, clock: clock, secrets: secrets, directory: rotationDirectory(db), duty: rotationDuty(db), editor: rotationEditor(db))
     }
 
     // MARK: Provisioning

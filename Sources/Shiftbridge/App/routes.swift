@@ -8,6 +8,7 @@ func routes(_ app: Application, services: AppServices) throws {
     try app.register(collection: HealthController())
     try app.register(collection: MetricsController())
     OpenAPIController().boot(open: app)
+    SlackCommandsController().boot(open: app)
 
     let sessions = BrowserSessionMiddleware(secureCookies: services.config.secureCookies, clock: services.clock)
     let csrf = CSRFProtection(key: services.secrets.derivedKey(purpose: "csrf"), secureCookies: services.config.secureCookies)
@@ -33,6 +34,7 @@ func routes(_ app: Application, services: AppServices) throws {
     IntegrationsAPIController().boot(api: api)
     PeopleAPIController().boot(api: api)
     RotationsAPIController().boot(api: api)
+    SlackOutputsAPIController().boot(api: api)
     RotationFeedsController().boot(api: api, open: app)
     WebhooksAPIController().boot(api: api)
     ProvisioningAPIController().boot(api: api)

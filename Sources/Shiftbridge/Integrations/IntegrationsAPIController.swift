@@ -2,7 +2,7 @@ import Fluent
 import PagerDutyKit
 import Vapor
 
-/// `/api/v1/integrations/pagerduty` (contract).
+/// `/api/v1/integrations/pagerduty` and `/api/v1/integrations/slack` (contract).
 struct IntegrationsAPIController {
     func boot(api: any RoutesBuilder) {
         let pagerDuty = api.grouped("integrations", "pagerduty")
@@ -12,6 +12,40 @@ struct IntegrationsAPIController {
         pagerDuty.post("refresh", use: refresh)
         pagerDuty.delete(use: disconnect)
         pagerDuty.get("schedules", use: schedules)
+        let slack = api.grouped("integrations", "slack")
+        slack.get(use: slackStatus)
+        slack.put("token", use: putSlackToken)
+        slack.post("refresh", use: refreshSlack)
+        slack.delete(use: disconnectSlack)
+    }
+
+    func slackStatus(req: Request) async throws -> SlackConnectionSummary {
+        _ = try req.requireAdmin()
+        return try await req.services.slackConnector(req.db).summary()
+    }
+
+    struct SlackTokenBody: Content {
+        var bot_token: String
+        var user_token: String?
+        var base_url: String?
+        var signing_secret: String?
+    }
+
+    func putSlackToken(req: Request) async throws -> SlackConnectionSummary {
+        let user = try req.requireAdmin()
+        let body = try req.content.decode(SlackTokenBody.self)
+        return try await req.services.slackConnector(req.db).connect(
+            .init(botToken: body.bot_token, userToken: body.user_token, baseURL: body.base_url, signingSecret: body.signing_secret), actor: user.email)
+    }
+
+    func refreshSlack(req: Request) async throws -> SlackConnectionSummary {
+        _ = try req.requireAdmin()
+        return try await req.services.slackConnector(req.db).refresh()
+    }
+
+    func disconnectSlack(req: Request) async throws -> HTTPStatus {
+        try await req.services.slackConnector(req.db).disconnect(actor: try req.requireAdmin().email)
+        return .noContent
     }
 
     func status(req: Request) async throws -> PagerDutyConnectionSummary {

@@ -1,9 +1,12 @@
 import Fluent
 import Foundation
 
-/// The one place a change of who is on duty is recorded: its audit event, and a delivery for
-/// every interested webhook, in the same transaction as the change itself.
+/// The one place a change of who is on duty is recorded: its audit event, a delivery for
+/// every interested webhook, and the Slack work it causes, in the same transaction as the
+/// change itself.
 struct DutyChanges {
+    let slack: SlackOutbox
+
     struct Change {
         let rotation: Rotation
         let previous: [String]
@@ -29,6 +32,7 @@ struct DutyChanges {
                                          previous: change.previous, on_duty: change.current, until: change.until, at: at)
             try await WebhookOutbox.enqueue(payload, rotationID: try rotation.requireID(), hooks: hooks, at: at, on: db)
         }
+        try await slack.record(real, at: at, on: db)
         for start in stride(from: 0, to: events.count, by: 500) {
             try await Array(events[start..<min(start + 500, events.count)]).create(on: db)
         }

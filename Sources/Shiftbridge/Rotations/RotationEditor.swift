@@ -65,6 +65,7 @@ struct RotationEditor {
                 let emails = try await directory.memberPeople(rotationID, on: db).map(\.email)
                 rotation.position = state.replacingMembers(emails).position
                 rotation.positionAt = now
+                try await SlackOutbox.rotationEdited(rotationID, at: now, on: db)
             }
             if let owners = input.owners { try await setOwners(owners, editor: user, rotationID: rotationID, on: db, replacing: true) }
             try await rotation.save(on: db)

@@ -19,5 +19,6 @@ enum AppMigrations {
         AccountsAndAuditScopes(),
         RotationScheduleAsOneValue(),
         AddWorkClaims(),
+        CreateSlack(),
     ]
 }

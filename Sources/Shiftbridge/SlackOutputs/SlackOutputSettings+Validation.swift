@@ -1,0 +1,100 @@
+import Fluent
+import Foundation
+import ShiftbridgeCore
+import SlackKit
+
+extension SlackOutputSettings {
+    /// Checks the input on its own, then against Slack. Throws a 422 naming the field and why.
+    func validate(_ rotation: Rotation, _ input: SlackOutputsInput) async throws -> SlackOutputsInput {
+        var cleaned = SlackOutputsInput()
+        cleaned.on_duty_usergroup = try Self.usergroup(input.on_duty_usergroup, field: "on_duty_usergroup")
+        cleaned.roster_usergroup = try Self.usergroup(input.roster_usergroup, field: "roster_usergroup")
+        cleaned.permanent_members = try (input.permanent_members ?? []).map { raw -> String in
+            let email = User.normalize(email: raw)
+            guard email.count <= 254, email.contains("@"), !email.contains(" ") else {
+                throw AppError.invalidField("permanent_members", "\(raw) is not an email address")
+            }
+            return email
+        }
+        if let channel = Self.blankToNil(input.channel) {
+            guard channel.count <= 30, channel.first.map({ "CG".contains($0) }) ?? false, channel.allSatisfy({ $0.isUppercase || $0.isNumber }) else {
+                throw AppError.invalidField("channel", "use the channel's id (such as C0123ABCD; in Slack: channel details → About), not its name")
+            }
+            cleaned.channel = channel
+        }
+        for (field, value) in [("topic_template", input.topic_template), ("handoff_message_template", input.handoff_message_template)] {
+            guard let text = Self.blankToNil(value) else { continue }
+            guard text.count <= 4000 else { throw AppError.invalidField(field, "at most 4000 characters") }
+            do { _ = try SlackTemplate(text) } catch { throw AppError.invalidField(field, error.message) }
+            guard cleaned.channel != nil else { throw AppError.invalidField(field, "needs a channel to go to; set channel too") }
+            if field == "topic_template" { cleaned.topic_template = text } else { cleaned.handoff_message_template = text }
+        }
+        if let minutes = input.dm_before_minutes {
+            guard (1...1440).contains(minutes) else { throw AppError.invalidField("dm_before_minutes", "from 1 to 1440 minutes, or null for no direct messages") }
+            cleaned.dm_before_minutes = minutes
+        }
+        if let template = cleaned.topic_template {
+            let facts = try await SlackDutyFacts.load([rotation], duty: duty, on: db)
+            if let values = facts.values(try rotation.requireID(), at: clock.now()) {
+                let filled = try SlackTemplate(template).fill(values)
+                guard filled.count <= SlackTemplate.maxTopicLength else {
+                    throw AppError.invalidField("topic_template", "is \(filled.count) characters once filled; Slack allows \(SlackTemplate.maxTopicLength) in a topic")
+                }
+            }
+        }
+        guard cleaned != SlackOutputsInput(permanent_members: []) && cleaned != SlackOutputsInput() else { return cleaned }
+        try await checkReach(cleaned)
+        return cleaned
+    }
+
+    /// The channel and groups must be reachable with the stored token.
+    private func checkReach(_ input: SlackOutputsInput) async throws {
+        guard let pair = try await clients.clients() else {
+            throw AppError(.conflict, code: "not_connected", "Slack is not connected. Connect it under Settings → Integrations first.")
+        }
+        do {
+            if let channel = input.channel {
+                let found = try await pair.bot.channel(channel)
+                if input.topic_template != nil, found.is_member == false {
+                    throw AppError.invalidField("channel", "the Shiftbridge app is not in #\(found.name ?? channel); invite it (/invite @Shiftbridge) so it can set the topic")
+                }
+                if found.is_archived == true { throw AppError.invalidField("channel", "#\(found.name ?? channel) is archived") }
+            }
+            let groups = [input.on_duty_usergroup, input.roster_usergroup].compactMap { $0 }
+            if !groups.isEmpty {
+                let existing = try await pair.bot.usergroups(includeUsers: false)
+                for (field, reference) in [("on_duty_usergroup", input.on_duty_usergroup), ("roster_usergroup", input.roster_usergroup)] {
+                    guard let reference, reference.first == "S", reference == reference.uppercased() else { continue }
+                    guard existing.contains(where: { $0.id == reference }) else {
+                        throw AppError.invalidField(field, "no user group \(reference) in \(pair.connection.teamName); give a handle to create one, or an existing group's id")
+                    }
+                }
+            }
+        } catch let error as SlackAPIError {
+            switch error.code {
+            case "channel_not_found":
+                throw AppError.invalidField("channel", "\(input.channel ?? "") cannot be seen by the Shiftbridge app: check the id, and invite the app to a private channel")
+            case "plan_upgrade_required":
+                throw AppError.invalidField(input.on_duty_usergroup != nil ? "on_duty_usergroup" : "roster_usergroup", "user groups need a paid Slack plan")
+            case "missing_scope":
+                throw AppError(.invalid, code: "missing_scope", "Slack refused: the token lacks a scope (\(error.description)); reinstall the app with the scopes listed under Settings → Integrations")
+            default:
+                throw AppError(.upstream, code: "slack_unreachable", "Slack could not be asked whether the channel and groups exist: \(error)")
+            }
+        }
+    }
+
+    static func usergroup(_ raw: String?, field: String) throws -> String? {
+        guard let text = blankToNil(raw) else { return nil }
+        let handle = text.hasPrefix("@") ? String(text.dropFirst()) : text
+        guard (1...80).contains(handle.count), handle.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), handle.allSatisfy(\.isASCII) else {
+            throw AppError.invalidField(field, "a handle such as platform-oncall (letters, digits, - _ .) or a group id such as S0123ABCD")
+        }
+        return handle.first == "S" && handle == handle.uppercased() ? handle : handle.lowercased()
+    }
+
+    static func blankToNil(_ text: String?) -> String? {
+        guard let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines), !trimmed.isEmpty else { return nil }
+        return trimmed
+    }
+}

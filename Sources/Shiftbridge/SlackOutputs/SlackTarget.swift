@@ -1,0 +1,65 @@
+import Fluent
+import Foundation
+
+/// One thing in Slack that Shiftbridge keeps right: a user group's members, or a channel's
+/// topic. Changes mark it dirty; the delivery job works out what it should hold from the
+/// rotations feeding it at that moment, so bursts of changes coalesce into one call.
+final class SlackTarget: Model, @unchecked Sendable {
+    static let schema = "slack_targets"
+
+    enum Kind: String, Codable, Sendable { case usergroup, topic }
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "key") var key: String
+    @Enum(key: "kind") var kind: Kind
+    /// The handle or id as outputs name it; the channel id for a topic.
+    @Field(key: "reference") var reference: String
+    /// The group's id once known.
+    @OptionalField(key: "slack_id") var slackID: String?
+    /// What was last applied: member ids (JSON list) or the topic text.
+    @OptionalField(key: "applied") var applied: String?
+    @OptionalField(key: "applied_at") var appliedAt: Date?
+    @OptionalField(key: "last_success_at") var lastSuccessAt: Date?
+    /// Newline-separated problems from the last attempt.
+    @OptionalField(key: "problems") var problems: String?
+    @OptionalField(key: "stale_since") var staleSince: Date?
+    @Field(key: "dirty") var dirty: Bool
+    @Field(key: "next_attempt_at") var nextAttemptAt: Date
+    @Field(key: "attempts") var attempts: Int
+
+    init() {}
+
+    static func usergroupKey(_ reference: String) -> String { "usergroup:" + reference.lowercased().trimmingPrefix("@") }
+    static func topicKey(_ channel: String) -> String { "topic:" + channel }
+
+    var appliedMembers: Set<String>? {
+        guard kind == .usergroup, let applied else { return nil }
+        return Set((try? JSONDecoder().decode([String].self, from: Data(applied.utf8))) ?? [])
+    }
+
+    var problemList: [String] { problems.map { $0.split(separator: "\n").map(String.init) } ?? [] }
+
+    /// Marks `keys` for the next delivery pass, creating targets met for the first time.
+    static func markDirty(_ keys: [String], at: Date, on db: any Database) async throws {
+        let unique = Array(Set(keys))
+        guard !unique.isEmpty else { return }
+        let existing = try await SlackTarget.query(on: db).filter(\.$key ~~ unique).all()
+        for target in existing where !target.dirty || target.nextAttemptAt > at {
+            target.dirty = true
+            target.nextAttemptAt = min(target.nextAttemptAt, at)
+            target.attempts = 0
+            try await target.save(on: db)
+        }
+        for key in Set(unique).subtracting(existing.map(\.key)) {
+            let target = SlackTarget()
+            target.key = key
+            let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
+            target.kind = parts[0] == "topic" ? .topic : .usergroup
+            target.reference = parts.count > 1 ? parts[1] : ""
+            target.dirty = true
+            target.nextAttemptAt = at
+            target.attempts = 0
+            try await target.create(on: db)
+        }
+    }
+}
