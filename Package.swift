@@ -134,6 +134,7 @@ let package = Package(
             dependencies: [
                 "SlackEmulator",
                 "SlackKit",
+                "HTTPTransport",
             ]
         ),
         .testTarget(

@@ -94,15 +94,9 @@ struct SlackControl: Sendable {
             guard let body = req.json, let redirect = body["redirect_uri"]?.string, URL(string: redirect)?.scheme != nil else {
                 return Self.bad("redirect_uri is required")
             }
-            let app = workspace.withStorage { storage in
-                let app = OAuthAppRecord(appID: storage.makeID("A"), clientID: "\(Int.random(in: 1_000_000_000...9_999_999_999)).\(Int.random(in: 1_000_000_000...9_999_999_999))",
-                                         clientSecret: storage.random.hex(length: 32), signingSecret: storage.random.hex(length: 32),
-                                         redirectURI: redirect, tokenRotation: body["token_rotation"]?.bool ?? false)
-                storage.oauthApps[app.clientID] = app
-                return app
-            }
+            let app = workspace.createOAuthApp(redirectURI: redirect, tokenRotation: body["token_rotation"]?.bool ?? false)
             return Self.ok(["client_id": .string(app.clientID), "client_secret": .string(app.clientSecret),
-                            "signing_secret": .string(app.signingSecret), "app_id": .string(app.appID)], status: .created)
+                            "signing_secret": .string(app.signingSecret)], status: .created)
         }
         control.post("faults") { req -> Response in
             do {

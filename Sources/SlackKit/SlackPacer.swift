@@ -2,17 +2,18 @@ import Crypto
 import Foundation
 import NIOConcurrencyHelpers
 
-/// Keeps one workspace's calls under each method's tier: a token bucket per method (per
-/// channel for `chat.postMessage`), with a short burst, and a pause when Slack answers 429.
+/// Keeps one workspace's calls under each method's tier (per channel for
+/// `chat.postMessage`): at most the tier's count in any sliding minute, so Slack's own
+/// per-minute windows never overflow, and a burst up to the tier goes out at once. A 429
+/// pauses everyone sharing the pacer until `Retry-After` has passed.
 public actor SlackPacer {
-    private struct Bucket {
-        var tokens: Double
-        var last: ContinuousClock.Instant
+    private struct Window {
+        var sent: [ContinuousClock.Instant] = []
         var pausedUntil: ContinuousClock.Instant?
     }
-    private var buckets: [String: Bucket] = [:]
+    private var windows: [String: Window] = [:]
     private let clock = ContinuousClock()
-    /// Share of each tier to use: below 1 leaves room for other apps' clocks drifting.
+    /// Share of each tier to use: below 1 leaves room for other apps of the same workspace.
     private let share: Double
 
     private static let registry = NIOLockedValueBox<[String: SlackPacer]>([:])
@@ -34,38 +35,36 @@ public actor SlackPacer {
 
     /// Waits until `method` (on `channel`, for per-channel methods) may be called, then takes its slot.
     public func acquire(_ method: String, channel: String? = nil) async throws {
-        let tier = SlackMethodTier.of(method)
-        let key = tier == .perChannel ? method + "|" + (channel ?? "") : method
-        let rate = tier.perMinute * share / 60
-        let burst = max(1, (tier.perMinute * share / 6).rounded(.down))
+        let key = Self.key(method, channel)
+        let limit = max(1, Int(SlackMethodTier.of(method).perMinute * share))
         while true {
             let now = clock.now
-            var bucket = buckets[key] ?? Bucket(tokens: burst, last: now)
-            if let until = bucket.pausedUntil, until > now {
+            var window = windows[key] ?? Window()
+            if let until = window.pausedUntil, until > now {
                 try await Task.sleep(until: until, clock: clock)
                 continue
             }
-            let elapsed = now - bucket.last
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            bucket.tokens = min(burst, bucket.tokens + seconds * rate)
-            bucket.last = now
-            if bucket.tokens >= 1 {
-                bucket.tokens -= 1
-                buckets[key] = bucket
+            window.sent.removeAll { now - $0 >= .seconds(60) }
+            if window.sent.count < limit {
+                window.sent.append(now)
+                windows[key] = window
                 return
             }
-            buckets[key] = bucket
-            try await Task.sleep(for: .milliseconds(Int(((1 - bucket.tokens) / rate * 1000).rounded(.up))))
+            windows[key] = window
+            try await Task.sleep(until: window.sent[0] + .seconds(60), clock: clock)
         }
     }
 
     /// Slack said wait: nobody sharing this pacer calls `method` again before then.
     public func pause(_ method: String, channel: String? = nil, for seconds: TimeInterval) {
-        let key = SlackMethodTier.of(method) == .perChannel ? method + "|" + (channel ?? "") : method
+        let key = Self.key(method, channel)
         let until = clock.now + .milliseconds(Int(seconds * 1000))
-        var bucket = buckets[key] ?? Bucket(tokens: 0, last: clock.now)
-        if bucket.pausedUntil.map({ $0 < until }) ?? true { bucket.pausedUntil = until }
-        bucket.tokens = 0
-        buckets[key] = bucket
+        var window = windows[key] ?? Window()
+        if window.pausedUntil.map({ $0 < until }) ?? true { window.pausedUntil = until }
+        windows[key] = window
+    }
+
+    private static func key(_ method: String, _ channel: String?) -> String {
+        SlackMethodTier.of(method) == .perChannel ? method + "|" + (channel ?? "") : method
     }
 }

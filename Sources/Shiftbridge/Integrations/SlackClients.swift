@@ -35,6 +35,8 @@ struct SlackClients {
     /// Slack counts per app and workspace.
     func make(token: String?, baseURL: String, team: String?, quick: Bool = false) -> SlackClient {
         var configuration = SlackClientConfiguration(baseURL: baseURL)
+        // A job tries again on its next pass; a call need not try long within one.
+        configuration.maxAttempts = 3
         if quick {
             configuration.maxAttempts = 2
             configuration.timeout = 10
