@@ -158,7 +158,8 @@ package final class AppServices: Sendable {
     }
 
     func slackDelivery(_ db: any Database) -> SlackDelivery {
-        SlackDelivery(db: db, clock: clock, clients: slackClients(db), directory: slackDirectory(db), duty: rotationDuty(db), logger: logger("slack"))
+        SlackDelivery(db: db, clock: clock, clients: slackClients(db), directory: slackDirectory(db), duty: rotationDuty(db),
+                      connector: slackConnector(db), logger: logger("slack"))
     }
 
     func slackCommands(_ db: any Database) -> SlackCommands {

@@ -24,7 +24,7 @@ struct ConnectDialog: Component {
                         CSRFField(token: csrf)
                         FormField(label: "API key", name: "api_key", type: .password, autocomplete: "off")
                         RegionField(name: "region")
-                        AdvancedHostFields(fields: [("API base URL", "base_url", "https://api.pagerduty.com")])
+                        AdvancedHostFields(fields: [("API base URL", "base_url", "https://api.pagerduty.com")], idPrefix: "\(id)-key-")
                         Button(keyOnly ? "Save API Key" : "Connect with API Key").class("button primary").attribute(named: "type", value: "submit").id("connect-api-key")
                     }
                 }
@@ -47,7 +47,8 @@ struct ConnectDialog: Component {
                                 Input(type: .checkbox, name: "provisioning", value: "1")
                             }
                             .class("check")
-                            AdvancedHostFields(fields: [("API base URL", "base_url", "https://api.pagerduty.com"), ("Identity URL", "identity_url", "https://identity.pagerduty.com")])
+                            AdvancedHostFields(fields: [("API base URL", "base_url", "https://api.pagerduty.com"), ("Identity URL", "identity_url", "https://identity.pagerduty.com")],
+                                               idPrefix: "\(id)-oauth-")
                             Button("Connect with OAuth").class("button primary").attribute(named: "type", value: "submit").id("connect-oauth")
                         }
                     }

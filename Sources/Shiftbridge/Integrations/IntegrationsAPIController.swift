@@ -15,6 +15,7 @@ struct IntegrationsAPIController {
         let slack = api.grouped("integrations", "slack")
         slack.get(use: slackStatus)
         slack.put("token", use: putSlackToken)
+        slack.post("oauth", use: slackOAuth)
         slack.post("refresh", use: refreshSlack)
         slack.delete(use: disconnectSlack)
     }
@@ -36,6 +37,25 @@ struct IntegrationsAPIController {
         let body = try req.content.decode(SlackTokenBody.self)
         return try await req.services.slackConnector(req.db).connect(
             .init(botToken: body.bot_token, userToken: body.user_token, baseURL: body.base_url, signingSecret: body.signing_secret), actor: user.email)
+    }
+
+    struct SlackOAuthBody: Content {
+        var client_id: String
+        var client_secret: String
+        var signing_secret: String?
+        var base_url: String?
+        /// Also install as the admin (a user token), for workspaces where only admins edit groups.
+        var user_token: Bool?
+    }
+
+    func slackOAuth(req: Request) async throws -> AuthorizeURL {
+        let user = try req.requireAdmin()
+        let body = try req.content.decode(SlackOAuthBody.self)
+        let url = try await req.services.slackConnector(req.db).beginOAuth(
+            clientID: body.client_id, clientSecret: body.client_secret, signingSecret: body.signing_secret, baseURL: body.base_url,
+            withUserToken: body.user_token ?? false, redirectURI: IntegrationsController.slackRedirectURI(req), user: user,
+            sessionNonce: IntegrationsController.sessionNonce(req))
+        return AuthorizeURL(authorize_url: url)
     }
 
     func refreshSlack(req: Request) async throws -> SlackConnectionSummary {

@@ -11,22 +11,30 @@ struct IntegrationsController {
         pagerDuty.post("oauth", use: beginOAuth)
         pagerDuty.post("refresh", use: refresh)
         pagerDuty.post("disconnect", use: disconnect)
+        let slack = pages.grouped("settings", "integrations", "slack")
+        slack.post("token", use: connectSlackToken)
+        slack.post("oauth", use: beginSlackOAuth)
+        slack.post("refresh", use: refreshSlack)
+        slack.post("disconnect", use: disconnectSlack)
     }
 
     /// The callback is a browser redirect from PagerDuty: it needs the admin's session but
     /// answers like a page (302 to sign-in), not like the JSON API.
     func boot(callbackRoutes: any RoutesBuilder) {
         callbackRoutes.get("api", "integrations", "pagerduty", "login", "callback", use: callback).callbackAccess()
+        callbackRoutes.get("api", "integrations", "slack", "login", "callback", use: slackCallback).callbackAccess()
     }
 
     func page(req: Request) async throws -> Response {
-        try await render(req, error: nil)
+        try await renderPage(req, error: nil)
     }
 
-    private func render(_ req: Request, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+    func renderPage(_ req: Request, error: String?, status: HTTPResponseStatus = .ok, card: IntegrationsPage.Card = .pagerDuty) async throws -> Response {
         let user = try req.requireAdmin()
         let model = IntegrationsPage.Model(pagerDuty: try await req.services.pagerDutyConnector(req.db).summary(),
-                                           redirectURI: Self.redirectURI(req), canManage: user.isAdmin, formError: error)
+                                           slack: try await req.services.slackConnector(req.db).summary(),
+                                           redirectURI: Self.redirectURI(req), slackRedirectURI: Self.slackRedirectURI(req),
+                                           canManage: user.isAdmin, formError: error, errorCard: card)
         return HTMLResponse.make(status: status, html: IntegrationsPage.render(model, context: req.pageContext(title: "Integrations", section: .settings)))
     }
 
@@ -54,7 +62,7 @@ struct IntegrationsController {
             req.flash(.success, "PagerDuty connected with the API key ending …\(connection.secretLast4)\(connection.readOnly ? " (read-only)" : "").")
             return req.redirect(to: SettingsTab.integrations.path)
         } catch let failure as AppError {
-            return try await render(req, error: failure.message, status: failure.kind.httpStatus)
+            return try await renderPage(req, error: failure.message, status: failure.kind.httpStatus)
         }
     }
 
@@ -68,7 +76,7 @@ struct IntegrationsController {
                 provisioning: form.provisioning != nil)
             return req.redirect(to: url)
         } catch let failure as AppError {
-            return try await render(req, error: failure.message, status: failure.kind.httpStatus)
+            return try await renderPage(req, error: failure.message, status: failure.kind.httpStatus)
         }
     }
 
@@ -79,7 +87,7 @@ struct IntegrationsController {
                                                                                     sessionNonce: Self.sessionNonce(req))
             return req.redirect(to: url)
         } catch let failure as AppError {
-            return try await render(req, error: failure.message, status: failure.kind.httpStatus)
+            return try await renderPage(req, error: failure.message, status: failure.kind.httpStatus)
         }
     }
 
@@ -114,6 +122,11 @@ struct IntegrationsController {
         guard let raw = raw?.lowercased(), !raw.isEmpty else { return .us }
         guard let region = PagerDutyRegion(rawValue: raw) else { throw AppError.invalidField("region", "expected us or eu") }
         return region
+    }
+
+    /// Where Slack sends the admin back after the install.
+    static func slackRedirectURI(_ req: Request) -> String {
+        (req.services.config.publicURL ?? "http://\(req.headers.first(name: .host) ?? "127.0.0.1:8080")") + SlackConnector.callbackPath
     }
 
     /// Where PagerDuty sends the admin back: the public URL when configured, else this host.

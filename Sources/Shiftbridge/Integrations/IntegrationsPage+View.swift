@@ -1,7 +1,7 @@
 import Foundation
 import Plot
 
-/// Settings → Integrations: one card per provider (PagerDuty today).
+/// Settings → Integrations: one card per provider (PagerDuty, Slack).
 extension IntegrationsPage {
     static func render(_ model: Model, context: PageContext) -> String {
         Layout.render(context) {
@@ -14,6 +14,7 @@ extension IntegrationsPage {
             }
             Div {
                 PagerDutyCard(model: model, csrf: context.csrfToken)
+                SlackCard(model: model, csrf: context.csrfToken)
             }
             .class("cards")
         }

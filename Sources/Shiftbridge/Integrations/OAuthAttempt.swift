@@ -26,6 +26,8 @@ final class OAuthAttempt: Model, @unchecked Sendable {
         var identityURL: String
         var redirectURI: String
         var requestedScopes: [String]
-        var purpose: String  // connect, refresh
+        var purpose: String  // connect, refresh; slack
+        /// Slack installs: the app's signing secret, for slash commands.
+        var signingSecret: String? = nil
     }
 }

@@ -13,7 +13,7 @@ struct PagerDutyCard: Component {
                 badge
             }
             .class("card-head")
-            if let error = model.formError {
+            if let error = model.error(for: .pagerDuty) {
                 ErrorFlash(message: error).id("pagerduty-error")
             }
             if summary.status == "disconnected" {

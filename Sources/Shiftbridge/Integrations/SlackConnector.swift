@@ -35,13 +35,7 @@ struct SlackConnector {
         let botToken = try Self.token(input.botToken, field: "bot_token", prefix: "xoxb-")
         let userToken = try input.userToken.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
             .map { try Self.token($0, field: "user_token", prefix: "xoxp-") }
-        let signingSecret = try input.signingSecret.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }.map { secret -> String in
-            let trimmed = secret.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard (16...128).contains(trimmed.count), trimmed.allSatisfy(\.isHexDigit) else {
-                throw AppError.invalidField("signing_secret", "paste the app's Signing Secret (Basic Information → App Credentials)")
-            }
-            return trimmed
-        }
+        let signingSecret = try Self.signingSecret(input.signingSecret)
         let baseURL = try policy.apiBaseURL(input.baseURL, field: "base_url", vendor: .slackAPI).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
             ?? SlackClientConfiguration.defaultBaseURL
         let identity = try await check(botToken, field: "bot_token", baseURL: baseURL)
@@ -51,28 +45,52 @@ struct SlackConnector {
                 throw AppError.invalidField("user_token", "belongs to another workspace (\(user.team)); use a token from \(identity.team)")
             }
         }
+        return try await store(Stored(identity: identity, botToken: botToken, userToken: userToken, signingSecret: signingSecret, baseURL: baseURL),
+                               actor: actor)
+    }
+
+    /// What a connection is stored from, checked.
+    struct Stored {
+        var method = SlackConnection.Method.token
+        let identity: SlackIdentity
+        let botToken: String
+        let userToken: String?
+        let signingSecret: String?
+        let baseURL: String
+        var clientID: String? = nil
+        var clientSecret: String? = nil
+        var refreshToken: String? = nil
+        var userRefreshToken: String? = nil
+        var expiresAt: Date? = nil
+    }
+
+    /// Seals and saves the credentials in one transaction, marks every group and topic to be
+    /// checked with them, then reads the workspace's members.
+    func store(_ stored: Stored, actor: String) async throws -> SlackConnectionSummary {
         let now = clock.now()
+        let identity = stored.identity
         try await db.transaction { db in
             let existing = try await SlackConnection.current(on: db)
             let connection = existing ?? SlackConnection()
-            connection.method = .token
+            connection.method = stored.method
             connection.teamID = identity.teamID
             connection.teamName = identity.team
             connection.botUserID = identity.userID
-            connection.baseURL = baseURL
-            connection.sealedBotToken = try secrets.seal(botToken)
-            connection.botTokenLast4 = SecretBox.last4(botToken)
-            connection.sealedUserToken = try userToken.map(secrets.seal)
-            connection.userTokenLast4 = userToken.map(SecretBox.last4)
-            if let signingSecret {
+            connection.baseURL = stored.baseURL
+            connection.sealedBotToken = try secrets.seal(stored.botToken)
+            connection.botTokenLast4 = SecretBox.last4(stored.botToken)
+            connection.sealedUserToken = try stored.userToken.map(secrets.seal)
+            connection.userTokenLast4 = stored.userToken.map(SecretBox.last4)
+            if let signingSecret = stored.signingSecret {
                 connection.sealedSigningSecret = try secrets.seal(signingSecret)
                 connection.signingSecretLast4 = SecretBox.last4(signingSecret)
             }
             connection.scopes = identity.scopes.sorted().joined(separator: " ")
-            connection.clientID = nil
-            connection.sealedClientSecret = nil
-            connection.sealedRefreshToken = nil
-            connection.tokenExpiresAt = nil
+            connection.clientID = stored.clientID
+            connection.sealedClientSecret = try stored.clientSecret.map(secrets.seal)
+            connection.sealedRefreshToken = try stored.refreshToken.map(secrets.seal)
+            connection.sealedUserRefreshToken = try stored.userRefreshToken.map(secrets.seal)
+            connection.tokenExpiresAt = stored.expiresAt
             connection.status = .active
             connection.groupEditsDenied = false
             connection.freePlan = false
@@ -81,7 +99,8 @@ struct SlackConnector {
             try await connection.save(on: db)
             try await AuditEvent.record(on: db, at: now, actor: actor, existing == nil ? .slackConnected : .slackTokenChanged, .integration("slack"),
                                         before: existing.map { "\($0.teamName), bot token …\($0.botTokenLast4)" },
-                                        after: "\(identity.team), bot token …\(SecretBox.last4(botToken))" + (userToken == nil ? "" : ", user token …\(SecretBox.last4(userToken!))"))
+                                        after: "\(identity.team), bot token …\(SecretBox.last4(stored.botToken))"
+                                            + (stored.userToken.map { ", user token …\(SecretBox.last4($0))" } ?? ""))
             // Every group and topic is checked again with the new credentials.
             let keys = try await SlackTarget.query(on: db).all().map(\.key)
             try await SlackTarget.markDirty(keys, at: now, on: db)
@@ -124,7 +143,7 @@ struct SlackConnector {
         }
     }
 
-    private func check(_ token: String, field: String, baseURL: String) async throws -> SlackIdentity {
+    func check(_ token: String, field: String, baseURL: String) async throws -> SlackIdentity {
         do {
             return try await clients.make(token: token, baseURL: baseURL, team: nil, quick: true).authTest()
         } catch let error as SlackAPIError {

@@ -14,12 +14,14 @@ struct SlackDelivery {
     let clients: SlackClients
     let directory: SlackDirectory
     let duty: RotationDuty
+    let connector: SlackConnector
     let logger: Logger
     /// A pass stops taking new targets after this long, so a burst paced by Slack's tiers
     /// does not hold the job for minutes; the rest stay dirty for the next pass.
     var passBudget: Duration = .seconds(20)
 
     func run() async throws {
+        try await connector.renewTokensIfDue()
         guard let pair = try await clients.clients() else { return }
         if !(try await directory.isFresh()) { await directory.refresh() }
         let started = ContinuousClock.now

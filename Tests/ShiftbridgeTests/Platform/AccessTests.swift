@@ -41,6 +41,8 @@ import VaporTesting
             let publicPaths = Set(app.routes.all.filter(\.isPublic).map { "\($0.method) /\($0.path.map(\.description).joined(separator: "/"))" })
             #expect(publicPaths == [
                 "GET /healthz", "GET /readyz", "GET /metrics", "GET /api/v1/openapi.json",
+                // Slack signs each request; unsigned ones get 401.
+                "POST /slack/commands",
                 "GET /sign-in", "POST /sign-in", "GET /setup", "POST /setup",
                 // The invitation link is the credential; it works once.
                 "GET /invitations/:token", "POST /invitations/:token",

@@ -10,12 +10,14 @@ struct FormField: Component {
     var required = true
     var autocomplete: String? = nil
     var hint: String? = nil
+    /// Keeps ids unique when two forms on one page share a field name.
+    var idPrefix = ""
 
     var body: Component {
         Label(label) {
             Input(type: type, name: name, value: value, isRequired: required)
                 .attribute(named: "autocomplete", value: autocomplete)
-                .attribute(named: "id", value: name)
+                .attribute(named: "id", value: idPrefix + name)
             if let hint { Span(hint).class("hint") }
         }
         .class("field")
