@@ -1,6 +1,7 @@
 import Foundation
 import PagerDutyEmulator
 import Shiftbridge
+import SlackEmulator
 import ShiftbridgeCore
 import Vapor
 
@@ -26,6 +27,7 @@ enum Demo {
         try await driver.connectPagerDuty(apiKey: fullKey, baseURL: emulator.baseURL, actor: "demo")
         try await bindSampleRotation(driver)
         let sampleCSV = try await loadSampleProvisioning(driver)
+        let slack = try await startSlack(app, driver, port: options.port + 2)
 
         let shownHost = options.hostname == "0.0.0.0" ? "127.0.0.1" : options.hostname
         print("""
@@ -37,11 +39,29 @@ enum Demo {
         │ Data      \(dataDirectory) (embedded SQLite)
         │ PagerDuty \(emulator.baseURL) (emulator, demo account: 60 users, 8 schedules)
         │ Connected with API key …\(fullKey.suffix(4)) (Settings → Integrations)
+        │ Slack     \(slack.server.baseURL)/_emulator/ (emulator: @platform-oncall, #platform)
+        │           DEMO-PRIMARY keeps the group, topic and messages; /oncall signing secret …\(slack.signingSecret.suffix(4))
         │ HR export \(sampleCSV) (Provisioning → Import, or shiftbridge provision import)
         └─ Press Ctrl-C to stop. ─────────────────────────────────────
 
         """)
         return [executable, "serve", "--hostname", options.hostname, "--port", "\(options.port)"]
+    }
+
+    /// The demo's Slack: an emulated workspace with the demo people, `#platform` and
+    /// `@platform-oncall`, connected, with DEMO-PRIMARY's outputs pointed at them.
+    static func startSlack(_ app: Application, _ driver: AppDriver, port: Int) async throws -> (server: SlackEmulatorServer, signingSecret: String) {
+        let server = try await SlackEmulatorServer.start(port: port, seed: .demo)
+        app.lifecycle.use(SlackEmulatorLifecycle(server: server))
+        let token = server.workspace.createToken(kind: "bot", scopes: SlackWorkspace.productScopes)!
+        let signingSecret = [UInt8].random(count: 16).map { String(format: "%02x", $0) }.joined()
+        try await driver.connectSlack(botToken: token, baseURL: server.apiBaseURL, signingSecret: signingSecret, actor: "demo")
+        let platform = server.workspace.channel(named: "platform")
+        try await driver.setSlackOutputs(code: "DEMO-PRIMARY", onDutyUsergroup: "platform-oncall", channel: platform,
+                                         topicTemplate: "On duty: {on_duty} until {until} · next {next}",
+                                         handoffMessageTemplate: ":rotating_light: {rotation}: {previous} handed over to {on_duty} (until {until})",
+                                         dmBeforeMinutes: 15, actor: "demo")
+        return (server, signingSecret)
     }
 
     /// A few people and a rotation handing over on weekdays, on the first run only.

@@ -100,3 +100,10 @@ extension SlackWorkspace {
 
     public func revoke(token: String) { withStorage { $0.tokens[token]?.revoked = true } }
 }
+
+extension SlackWorkspace {
+    /// A channel's id by name.
+    public func channel(named name: String) -> String? {
+        withStorage { $0.channels.values.first { $0.name == name && !$0.isIM }?.id }
+    }
+}

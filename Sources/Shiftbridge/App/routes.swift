@@ -21,6 +21,7 @@ func routes(_ app: Application, services: AppServices) throws {
     integrations.boot(pages: pages)
     integrations.boot(callbackRoutes: web)
     RotationsController().boot(pages: pages)
+    SlackOutputsController().boot(pages: pages)
     PeopleController().boot(pages: pages)
     WebhooksController().boot(pages: pages)
     ProvisioningController().boot(pages: pages)

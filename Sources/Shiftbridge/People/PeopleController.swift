@@ -27,7 +27,10 @@ struct PeopleController {
     private func render(_ req: Request, error: String?, input: PeopleDirectory.Input?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let query = try req.queryText("query")
         let people = try await req.services.people(req.db).list(query: query)
-        let model = PeoplePage.Model(people: people.map(PeoplePage.Row.init), query: query, error: error, input: input)
+        let slackConnected = try await SlackConnection.current(on: req.db) != nil
+        let links = slackConnected ? try await SlackDirectory.links(on: req.db) : [:]
+        let model = PeoplePage.Model(people: people.map { PeoplePage.Row($0, slackID: links[$0.email]) }, slackConnected: slackConnected, query: query,
+                                     error: error, input: input)
         return HTMLResponse.make(status: status, html: PeoplePage.render(model, context: req.pageContext(title: "People", section: .people)))
     }
 }

@@ -20,6 +20,7 @@ extension PeoplePage {
                             TableHeaderCell("Chat")
                             TableHeaderCell("Time zone")
                             TableHeaderCell("Source")
+                            if model.slackConnected { TableHeaderCell("Slack") }
                         },
                         rows: {
                             for person in model.people {
@@ -29,6 +30,10 @@ extension PeoplePage {
                                     TableCell(person.chatHandle ?? "—")
                                     TableCell(person.timeZone ?? "—")
                                     TableCell { person.linked ? Text(person.source) : Span("unlinked").class("badge badge-warn") }
+                                    if model.slackConnected {
+                                        TableCell { person.slackID.map { Span("linked").class("badge badge-ok").attribute(named: "title", value: $0) }
+                                            ?? Span("not in Slack").class("badge badge-muted") }
+                                    }
                                 }
                             }
                         }

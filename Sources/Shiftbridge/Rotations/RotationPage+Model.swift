@@ -19,6 +19,9 @@ enum RotationPage {
         let syncedAt: Date?
         let external: External?
         let history: [(at: Date, actor: String, action: AuditAction, before: String?, after: String?)]
+        /// The Outputs section: nil when Slack is not connected and nothing was set.
+        let slack: SlackOutputsDTO?
+        let slackConnected: Bool
     }
 
     /// The External (PagerDuty) group of the schedule editor; nil when PagerDuty is not connected.

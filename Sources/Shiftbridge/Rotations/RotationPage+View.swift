@@ -39,6 +39,9 @@ extension RotationPage {
                     if model.schedule.kind == .pagerDuty {
                         Paragraph("Members come from the PagerDuty schedule and cannot be edited here.").class("muted")
                     }
+                    if let slack = model.slack, model.slackConnected {
+                        Paragraph("\(slack.state.linked) of \(slack.state.members) linked to Slack").class("badge badge-muted").id("slack-linked")
+                    }
                     List(model.roster.map { "\($0.name) (\($0.email))\($0.onDuty ? " — on duty" : "")\($0.linked ? "" : " — unlinked")" })
                     Paragraph("Owners: \(model.owners.joined(separator: ", "))").class("muted")
                 }
@@ -94,6 +97,10 @@ extension RotationPage {
                     .class("table").id("history")
                 }
                 .class("table-wrap")
+            }
+            if let slack = model.slack {
+                H2("Outputs")
+                SlackOutputsPanel(code: model.code, outputs: slack, canEdit: model.canEdit, connected: model.slackConnected, csrf: context.csrfToken)
             }
             if model.canEdit, let external = model.external {
                 H2("External: follow a PagerDuty schedule")

@@ -55,7 +55,7 @@ struct RotationsController {
         try await render(req, error: nil)
     }
 
-    private func render(_ req: Request, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
+    func render(_ req: Request, error: String?, status: HTTPResponseStatus = .ok) async throws -> Response {
         let user = try req.requireUser()
         let services = req.services
         let directory = services.rotationDirectory(req.db)
@@ -73,6 +73,8 @@ struct RotationsController {
             problem = "Stale since \(since.displayString): \(duty.lastError ?? "the last sync failed"). Showing the last good state."
         }
         let canEdit = try await directory.canEdit(rotation, user)
+        let slackConnected = try await SlackConnection.current(on: req.db) != nil
+        let slack = try await services.slackOutputSettings(req.db).get(rotation)
         let model = RotationPage.Model(
             code: rotation.code, name: rotation.name, description: rotation.description, schedule: rotation.schedule,
             nextHandoff: duty.until,
@@ -81,7 +83,8 @@ struct RotationsController {
             shifts: shifts.map { ($0.start, $0.end, $0.people.map { byEmail[$0]?.name ?? $0 }) },
             owners: try await directory.ownerEmails(try rotation.requireID()), canEdit: canEdit, error: error,
             problem: problem, syncedAt: duty.syncedAt, external: canEdit ? try await external(req) : nil,
-            history: try await services.auditLog(req.db).history(of: rotation).map { ($0.occurredAt, $0.actor, $0.action, $0.beforeSummary, $0.afterSummary) })
+            history: try await services.auditLog(req.db).history(of: rotation).map { ($0.occurredAt, $0.actor, $0.action, $0.beforeSummary, $0.afterSummary) },
+            slack: slackConnected || slack.on_duty_usergroup != nil || slack.channel != nil ? slack : nil, slackConnected: slackConnected)
         return HTMLResponse.make(status: status, html: RotationPage.render(model, context: req.pageContext(title: rotation.name, section: .rotations)))
     }
 
