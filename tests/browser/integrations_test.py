@@ -4,8 +4,10 @@
 Starts the app and the PagerDuty emulator on loopback, then, as an admin would: signs in,
 connects PagerDuty with an API key, sees its last four characters, edits the key,
 disconnects after confirming, connects with OAuth through the emulator's consent page,
-binds a new rotation to a PagerDuty schedule after searching and previewing it, and runs
-HR provisioning: upload, rules with a live preview, plan, approve, applied report.
+binds a new rotation to a PagerDuty schedule after searching and previewing it, connects
+Slack (the Slack emulator) and sets the rotation's outputs, sees its user group filled and
+its topic set, and runs HR provisioning: upload, rules with a live preview, plan, approve,
+applied report.
 
 usage: integrations_test.py PATH_TO_shiftbridge_BINARY
 """
@@ -29,14 +31,16 @@ from selenium.webdriver.support.ui import WebDriverWait
 BINARY = sys.argv[1]
 APP_PORT = int(os.environ.get("BROWSER_TEST_APP_PORT", "18281"))
 EMULATOR_PORT = int(os.environ.get("BROWSER_TEST_EMULATOR_PORT", "18282"))
+SLACK_PORT = int(os.environ.get("BROWSER_TEST_SLACK_PORT", "18283"))
 APP = f"http://127.0.0.1:{APP_PORT}"
 EMULATOR = f"http://127.0.0.1:{EMULATOR_PORT}"
+SLACK = f"http://127.0.0.1:{SLACK_PORT}"
 EMAIL, PASSWORD = "browser-admin@example.com", "a long browser passphrase"
 SHOTS = os.environ.get("BROWSER_TEST_SCREENSHOTS", tempfile.gettempdir())
 
 data_dir = tempfile.mkdtemp(prefix="shiftbridge-browser-")
-# The emulator is the one PagerDuty host this app may use (a stand-in needs saying so).
-env = dict(os.environ, SHIFTBRIDGE_DATA_DIR=data_dir, LOG_LEVEL="warning", SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS=EMULATOR)
+# The emulators are the only vendor hosts this app may use (a stand-in needs saying so).
+env = dict(os.environ, SHIFTBRIDGE_DATA_DIR=data_dir, LOG_LEVEL="warning", SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS=f"{EMULATOR},{SLACK}")
 env.pop("DATABASE_URL", None)
 processes = []
 checks = 0
@@ -53,8 +57,8 @@ def wait_for(url, seconds=60):
     raise SystemExit(f"{url} did not answer within {seconds} s")
 
 
-def control(path, body):
-    request = urllib.request.Request(EMULATOR + path, data=json.dumps(body).encode(), method="POST")
+def control(path, body, base=EMULATOR, method="POST"):
+    request = urllib.request.Request(base + path, data=None if body is None else json.dumps(body).encode(), method=method)
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
@@ -69,8 +73,10 @@ driver = None
 try:
     subprocess.run([BINARY, "admin", "create", "--email", EMAIL, "--password", PASSWORD], env=env, check=True, capture_output=True, timeout=120)
     processes.append(subprocess.Popen([BINARY, "pagerduty-emulator", "--port", str(EMULATOR_PORT), "--seed", "demo"], env=env, stdout=subprocess.DEVNULL))
+    processes.append(subprocess.Popen([BINARY, "slack-emulator", "--port", str(SLACK_PORT), "--seed", "demo"], env=env, stdout=subprocess.DEVNULL))
     processes.append(subprocess.Popen([BINARY, "serve", "--hostname", "127.0.0.1", "--port", str(APP_PORT)], env=env, stdout=subprocess.DEVNULL))
     wait_for(EMULATOR + "/_emulator/clock")
+    wait_for(SLACK + "/_emulator/clock")
     wait_for(APP + "/healthz")
     first_key = control("/_emulator/api-keys", {"read_only": True})["key"]
     second_key = control("/_emulator/api-keys", {"read_only": False})["key"]
@@ -178,6 +184,45 @@ try:
     assert driver.find_elements(By.CSS_SELECTOR, "#on-duty li"), "nobody on duty"
     passed("created a rotation and bound it to a PagerDuty schedule after a preview")
     driver.save_screenshot(os.path.join(SHOTS, "rotation-follows-pagerduty.png"))
+
+    # Slack: connect with a bot token, then send the rotation's duty to a group and a topic.
+    bot_token = control("/_emulator/tokens", {"type": "bot", "scopes": [
+        "usergroups:read", "usergroups:write", "users:read", "users:read.email", "channels:read", "groups:read", "channels:manage",
+        "groups:write", "chat:write", "chat:write.public", "im:write", "commands"]}, base=SLACK)["token"]
+    channel = control("/_emulator/channels", {"name": "browser-platform", "is_private": False}, base=SLACK)["id"]
+    driver.get(APP + "/settings/integrations")
+    driver.find_element(By.ID, "connect-slack-button").click()
+    slack_form = "#connect-slack form[action$='slack/token']"
+    wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, slack_form)))
+    fill(f"{slack_form} input[name=bot_token]", bot_token)
+    open_advanced(slack_form)
+    fill(f"{slack_form} input[name=base_url]", SLACK + "/api/")
+    driver.find_element(By.CSS_SELECTOR, f"{slack_form} button[type=submit]").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "slack-status"), "Active"))
+    assert text("#slack-last4") == "…" + bot_token[-4:] and bot_token not in driver.page_source
+    passed("connected Slack with a bot token and saw only its last four characters")
+
+    driver.get(APP + "/rotations/PLATFORM")
+    fill("#slack-outputs input[name=on_duty_usergroup]", "browser-oncall")
+    fill("#slack-outputs input[name=channel]", channel)
+    fill("#slack-outputs input[name=topic_template]", "On duty: {on_duty} until {until}")
+    driver.find_element(By.ID, "save-slack-outputs").click()
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "Slack outputs saved"))
+    deadline = time.time() + 20
+    group = None
+    while time.time() < deadline:
+        state = control("/_emulator/state", None, base=SLACK, method="GET")
+        group = next((g for g in state["usergroups"] if g["handle"] == "browser-oncall"), None)
+        topic = next(c["topic"] for c in state["channels"] if c["id"] == channel)
+        if group and group["users"] and topic.startswith("On duty: <@"):
+            break
+        time.sleep(0.5)
+    assert group and group["users"] and group["enabled"], f"group not filled: {group}"
+    driver.get(APP + "/rotations/PLATFORM")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "slack-outputs-state"), "member(s), last right"))
+    assert "linked to Slack" in driver.page_source
+    passed("set the rotation's Slack outputs and saw its group filled and its topic set")
+    driver.save_screenshot(os.path.join(SHOTS, "rotation-slack-outputs.png"))
 
     # Markup typed into a field stays text: the browser builds no element or attribute from it.
     hostile = '"><x-evil data-evil="1"><base href="http://evil.example/">\'<img src=x onerror=alert(1)>'
