@@ -30,23 +30,14 @@ package enum RotationsBenchmark {
         package init() {}
     }
 
-    /// Simulated or real-time-with-offset, shared by the app and the emulator.
-    final class Clock: AppClock {
-        private let state = NIOLockedValueBox<(frozen: Date?, offset: TimeInterval)>((nil, 0))
-        func now() -> Date { state.withLockedValue { $0.frozen ?? Date().addingTimeInterval($0.offset) } }
-        func freeze(_ date: Date) { state.withLockedValue { $0 = (date, 0) } }
-        func advance(_ seconds: TimeInterval) { state.withLockedValue { $0.frozen = $0.frozen?.addingTimeInterval(seconds) } }
-        func run(from date: Date) { state.withLockedValue { $0 = (nil, date.timeIntervalSinceNow) } }
-    }
-
     package static func run(_ options: Options) async throws {
-        let clock = Clock()
+        let clock = BenchmarkClock()
         var parts = AppParts.live
         parts.clock = clock
         try await BenchmarkHarness.withAppAndEmulator(parts: parts) { app, emulator in try await measure(app, emulator: emulator, clock: clock, options: options) }
     }
 
-    private static func measure(_ app: Application, emulator: EmulatorServer, clock: Clock, options: Options) async throws {
+    private static func measure(_ app: Application, emulator: EmulatorServer, clock: BenchmarkClock, options: Options) async throws {
         let driver = AppDriver(app)
         let http = AsyncHTTPClientTransport()
         func control(_ method: String, _ path: String, _ json: [String: Any]? = nil) async throws -> [String: Any] {

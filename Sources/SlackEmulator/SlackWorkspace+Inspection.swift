@@ -107,3 +107,11 @@ extension SlackWorkspace {
         withStorage { $0.channels.values.first { $0.name == name && !$0.isIM }?.id }
     }
 }
+
+extension SlackWorkspace {
+    /// Calls received, by method.
+    public var callsByMethod: [String: Int] { withStorage { $0.stats.byMethod } }
+
+    /// How many calls were answered 429.
+    public var rateLimitedCount: Int { withStorage { $0.stats.byError["ratelimited"] ?? 0 } }
+}

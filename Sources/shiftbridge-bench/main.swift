@@ -8,6 +8,7 @@ import ShiftbridgeDev
 //   swift run -c release shiftbridge-bench rate-limit [--seconds 120]
 //   swift run -c release shiftbridge-bench provisioning [--employees 9999] [--hires 1000] [--fault-employees 300] [--fault-rate 0.1]
 //   swift run -c release shiftbridge-bench rotations [--rotations 1000] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10]
+//   swift run -c release shiftbridge-bench slack [--rotations 1000] [--groups 200]
 // Figures go to standard output; BENCHMARKS.md records them with the command.
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -103,6 +104,11 @@ case "rotations":
     options.loadSeconds = option("--seconds", options.loadSeconds)
     options.connections = Int(option("--connections", Double(options.connections)))
     try await RotationsBenchmark.run(options)
+case "slack":
+    var options = SlackBenchmark.Options()
+    options.rotations = Int(option("--rotations", Double(options.rotations)))
+    options.groups = Int(option("--groups", Double(options.groups)))
+    try await SlackBenchmark.run(options)
 case "provisioning":
     var options = ProvisioningBenchmark.Options()
     options.employees = Int(option("--employees", Double(options.employees)))
@@ -111,6 +117,6 @@ case "provisioning":
     options.faultRate = option("--fault-rate", options.faultRate)
     try await ProvisioningBenchmark.run(options)
 default:
-    print("usage: shiftbridge-bench emulator [--seconds 10] [--connections 16] | rate-limit [--seconds 120] | rotations [--rotations 1000] [--users 9999] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10] [--connections 16] | provisioning [--employees 9999] [--hires 1000] [--fault-employees 300] [--fault-rate 0.1]")
+    print("usage: shiftbridge-bench emulator [--seconds 10] [--connections 16] | rate-limit [--seconds 120] | rotations [--rotations 1000] [--users 9999] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10] [--connections 16] | provisioning [--employees 9999] [--hires 1000] [--fault-employees 300] [--fault-rate 0.1] | slack [--rotations 1000] [--groups 200]")
     exit(2)
 }

@@ -16,3 +16,10 @@ extension AppDriver {
         _ = try await services.slackOutputSettings(db).save(rotation, input, actor: actor)
     }
 }
+
+extension AppDriver {
+    /// One pass of the Slack delivery job, as the runner makes it.
+    package func runSlackDeliveryPass() async throws {
+        try await services.slackDelivery(db).run()
+    }
+}

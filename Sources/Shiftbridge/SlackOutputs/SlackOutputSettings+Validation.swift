@@ -52,6 +52,10 @@ extension SlackOutputSettings {
         guard let pair = try await clients.clients() else {
             throw AppError(.conflict, code: "not_connected", "Slack is not connected. Connect it under Settings → Integrations first.")
         }
+        if pair.connection.freePlan, input.on_duty_usergroup != nil || input.roster_usergroup != nil {
+            throw AppError.invalidField(input.on_duty_usergroup != nil ? "on_duty_usergroup" : "roster_usergroup",
+                                        "\(pair.connection.teamName) is on Slack's free plan, which has no user groups")
+        }
         do {
             if let channel = input.channel {
                 let found = try await pair.bot.channel(channel)
@@ -60,8 +64,9 @@ extension SlackOutputSettings {
                 }
                 if found.is_archived == true { throw AppError.invalidField("channel", "#\(found.name ?? channel) is archived") }
             }
-            let groups = [input.on_duty_usergroup, input.roster_usergroup].compactMap { $0 }
-            if !groups.isEmpty {
+            // A handle is created when missing; only a group named by id must exist already.
+            let ids = [input.on_duty_usergroup, input.roster_usergroup].compactMap { $0 }.filter { $0.first == "S" && $0 == $0.uppercased() }
+            if !ids.isEmpty {
                 let existing = try await pair.bot.usergroups(includeUsers: false)
                 for (field, reference) in [("on_duty_usergroup", input.on_duty_usergroup), ("roster_usergroup", input.roster_usergroup)] {
                     guard let reference, reference.first == "S", reference == reference.uppercased() else { continue }
