@@ -16,6 +16,11 @@ public struct UsergroupDecision: Sendable, Equatable {
     /// Slack's members differ from what was last applied: someone edited the group by hand.
     public let drifted: Bool
 
+    public init(action: Action, drifted: Bool) {
+        self.action = action
+        self.drifted = drifted
+    }
+
     /// - Parameters:
     ///   - wanted: member ids the group should hold (empty: nobody on duty).
     ///   - current: the group in Slack, or nil when it does not exist yet.
