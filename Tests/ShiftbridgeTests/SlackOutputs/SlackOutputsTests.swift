@@ -13,17 +13,12 @@ import VaporTesting
     /// A connected workspace and a rotation HOOK (Ann, then Ben, then Cat; daily 09:00 London).
     func withSlack(_ database: TestDatabase = .sqlite, _ body: (API, TestClock, SlackFixture) async throws -> Void) async throws {
         try await RotationsTests().withRotations(database) { api, clock in
-            let slack = try await SlackFixture.start()
-            do {
+            try await SlackFixture.with { slack in
                 #expect(try await slack.connect(api).status == .ok)
                 _ = try await api.createRotation(RotationInput(code: "HOOK", name: "Hook", members: ["ann@example.com", "ben@example.com", "cat@example.com"]))
                 _ = try await api.setSchedule("HOOK", ScheduleInput(type: "daily", time: "09:00", time_zone: "Europe/London"))
                 try await body(api, clock, slack)
-            } catch {
-                await slack.shutdown()
-                throw error
             }
-            await slack.shutdown()
         }
     }
 

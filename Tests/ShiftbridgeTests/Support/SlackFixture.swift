@@ -34,6 +34,16 @@ struct SlackFixture {
         self.botToken = botToken
     }
 
+    /// Runs `body` with a fresh workspace, shut down afterwards whatever happens.
+    static func with(_ body: (SlackFixture) async throws -> Void) async throws {
+        let slack = try await start()
+        do { try await body(slack) } catch {
+            await slack.shutdown()
+            throw error
+        }
+        await slack.shutdown()
+    }
+
     /// Connects the app (`PUT /api/v1/integrations/slack/token`).
     func connect(_ api: APIClient, userToken: String? = nil) async throws -> APIClient.Reply {
         var body: [String: Any] = ["bot_token": botToken, "base_url": server.apiBaseURL, "signing_secret": signingSecret]
