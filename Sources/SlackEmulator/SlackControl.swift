@@ -40,7 +40,7 @@ struct SlackControl: Sendable {
                                 isUltraRestricted: body["is_ultra_restricted"]?.bool ?? false, isAdmin: body["is_admin"]?.bool ?? false,
                                 deleted: body["deleted"]?.bool ?? false).json(teamID: storage.teamID, withEmail: true)
             }
-            return Self.ok(["user": user], status: .created)
+            return Self.ok(user.objectValue, status: .created)
         }
         control.patch("users", ":id") { req -> Response in
             let id = req.parameters.get("id") ?? ""

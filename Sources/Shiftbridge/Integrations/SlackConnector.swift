@@ -103,7 +103,7 @@ struct SlackConnector {
                                             + (stored.userToken.map { ", user token …\(SecretBox.last4($0))" } ?? ""))
             // Every group and topic is checked again with the new credentials.
             let keys = try await SlackTarget.query(on: db).all().map(\.key)
-            try await SlackTarget.markDirty(keys, at: now, on: db)
+            try await SlackTarget.markDirty(keys, at: now, now: true, on: db)
         }
         _ = await directory.refresh()
         return try await summary()

@@ -43,7 +43,6 @@ struct SlackCommands {
                   let email = try await SlackMember.query(on: db).filter(\.$slackID == mentioned).first()?.email else {
                 return "Mention someone linked to Slack, as `@name`."
             }
-            try await directory.requireEditor(rotation, user)
             _ = try await editor.setOnDuty(rotation, email: email, actor: user.email)
             return "Set on duty in *\(escape(rotation.code))*. " + (try await line(rotation))
         default:

@@ -48,7 +48,7 @@ struct SlackOutputSettings {
             dm_before_minutes: output.dmBeforeMinutes,
             state: .init(usergroups: Dictionary(groups.map { ($0.usergroup, $0.members) }, uniquingKeysWith: { a, _ in a }), groups: groups, topic: topic,
                          last_success_at: targets.compactMap(\.lastSuccessAt).max(), stale_since: targets.compactMap(\.staleSince).min(),
-                         problems: Array(NSOrderedSet(array: problems)) as? [String] ?? problems, linked: linked, members: roster.count))
+                         problems: Self.once(problems), linked: linked, members: roster.count))
     }
 
     func save(_ rotation: Rotation, _ input: SlackOutputsInput, actor: String) async throws -> SlackOutputsDTO {
@@ -75,11 +75,17 @@ struct SlackOutputSettings {
                 try await SlackTarget.query(on: db).filter(\.$key == SlackTarget.topicKey(channel)).set(\.$applied, to: nil).update()
             }
             // Groups no longer named are worked out again too (without this rotation).
-            try await SlackTarget.markDirty(before + output.targetKeys, at: now, on: db)
+            try await SlackTarget.markDirty(before + output.targetKeys, at: now, now: true, on: db)
             try await AuditEvent.record(on: db, at: now, actor: actor, .slackOutputsSaved, .rotation(rotation),
                                         after: Self.describe(cleaned))
         }
         return try await get(rotation)
+    }
+
+    /// Each problem once, in the order first met.
+    static func once(_ problems: [String]) -> [String] {
+        var seen: Set<String> = []
+        return problems.filter { seen.insert($0).inserted }
     }
 
     static func describe(_ input: SlackOutputsInput) -> String {

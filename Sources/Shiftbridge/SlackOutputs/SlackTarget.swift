@@ -39,14 +39,16 @@ final class SlackTarget: Model, @unchecked Sendable {
 
     var problemList: [String] { problems.map { $0.split(separator: "\n").map(String.init) } ?? [] }
 
-    /// Marks `keys` for the next delivery pass, creating targets met for the first time.
-    static func markDirty(_ keys: [String], at: Date, on db: any Database) async throws {
+    /// Marks `keys` for the next delivery pass, creating targets met for the first time. A
+    /// target already waiting keeps its time (a backoff or `Retry-After` still holds) unless
+    /// `now` says an admin changed something and wants it tried at once.
+    static func markDirty(_ keys: [String], at: Date, now: Bool = false, on db: any Database) async throws {
         let unique = Array(Set(keys))
         guard !unique.isEmpty else { return }
         let existing = try await SlackTarget.query(on: db).filter(\.$key ~~ unique).all()
-        for target in existing where !target.dirty || target.nextAttemptAt > at {
+        for target in existing where !target.dirty || now {
             target.dirty = true
-            target.nextAttemptAt = min(target.nextAttemptAt, at)
+            target.nextAttemptAt = at
             target.attempts = 0
             try await target.save(on: db)
         }
