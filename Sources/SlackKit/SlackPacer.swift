@@ -44,14 +44,14 @@ public actor SlackPacer {
                 try await Task.sleep(until: until, clock: clock)
                 continue
             }
-            window.sent.removeAll { now - $0 >= .seconds(60) }
+            window.sent.removeAll { now - $0 >= Self.window }
             if window.sent.count < limit {
                 window.sent.append(now)
                 windows[key] = window
                 return
             }
             windows[key] = window
-            try await Task.sleep(until: window.sent[0] + .seconds(60), clock: clock)
+            try await Task.sleep(until: window.sent[0] + Self.window, clock: clock)
         }
     }
 
@@ -63,6 +63,10 @@ public actor SlackPacer {
         if window.pausedUntil.map({ $0 < until }) ?? true { window.pausedUntil = until }
         windows[key] = window
     }
+
+    /// A minute and a half-second: Slack's window opens when its first call arrives, a moment
+    /// after this side sent it, so a window exactly 60 s long would run out early here.
+    static let window: Duration = .milliseconds(60_500)
 
     private static func key(_ method: String, _ channel: String?) -> String {
         SlackMethodTier.of(method) == .perChannel ? method + "|" + (channel ?? "") : method
