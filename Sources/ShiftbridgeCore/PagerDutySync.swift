@@ -19,10 +19,13 @@ public enum PagerDutySyncPlanner {
         public var start: Date
         public var end: Date?
         public var user: ScheduleUser
-        public init(start: Date, end: Date?, user: ScheduleUser) {
+        /// The entry comes from an override, not from the layers.
+        public var isOverride: Bool
+        public init(start: Date, end: Date?, user: ScheduleUser, isOverride: Bool = false) {
             self.start = start
             self.end = end
             self.user = user
+            self.isOverride = isOverride
         }
     }
 

@@ -50,11 +50,14 @@ public struct Shift: Equatable, Sendable {
     public var start: Date
     public var end: Date
     public var people: [String]
+    /// Someone stands in for the regular turn (a PagerDuty override).
+    public var isOverride: Bool
 
-    public init(start: Date, end: Date, people: [String]) {
+    public init(start: Date, end: Date, people: [String], isOverride: Bool = false) {
         self.start = start
         self.end = end
         self.people = people
+        self.isOverride = isOverride
     }
 }
 

@@ -5,6 +5,7 @@ import Vapor
 struct AccountsAPIController {
     func boot(api: any RoutesBuilder) {
         api.get("me", use: me)
+        api.patch("me", use: updateMe)
         let tokens = api.grouped("tokens")
         tokens.get(use: listTokens)
         tokens.post(use: createToken)
@@ -28,11 +29,24 @@ struct AccountsAPIController {
         let email: String
         let is_admin: Bool
         let authenticated_by: String
+        /// The zone the dashboard shows times in; null: the browser's.
+        let time_zone: String?
     }
 
     func me(req: Request) async throws -> Me {
         let user = try req.requireUser()
-        return Me(email: user.email, is_admin: user.isAdmin, authenticated_by: req.auth.has(TokenAuthentication.self) ? "token" : "session")
+        return Me(email: user.email, is_admin: user.isAdmin, authenticated_by: req.auth.has(TokenAuthentication.self) ? "token" : "session",
+                  time_zone: user.timeZone)
+    }
+
+    struct MeBody: Content {
+        var time_zone: String?
+    }
+
+    func updateMe(req: Request) async throws -> Me {
+        let user = try req.requireUser()
+        try await req.services.userAccounts(req.db).setTimeZone(try req.content.decode(MeBody.self).time_zone, for: user)
+        return try await me(req: req)
     }
 
     // MARK: Tokens

@@ -10,6 +10,8 @@ final class User: Model, @unchecked Sendable {
     @Field(key: "password_hash") var passwordHash: String
     @Field(key: "is_admin") var isAdmin: Bool
     @OptionalField(key: "created_at") var createdAt: Date?
+    /// The zone the dashboard shows times in; nil: the browser's.
+    @OptionalField(key: "time_zone") var timeZone: String?
 
     init() {}
 

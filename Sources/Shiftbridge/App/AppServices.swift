@@ -75,6 +75,13 @@ package final class AppServices: Sendable {
         AuditLog(db: db)
     }
 
+    // MARK: Overview
+
+    func overviewReader(_ db: any Database) -> OverviewReader {
+        OverviewReader(db: db, clock: clock, directory: rotationDirectory(db), duty: rotationDuty(db), attention: AttentionList(db: db, clock: clock),
+                       audit: auditLog(db))
+    }
+
     // MARK: Rotations
 
     func rotationDirectory(_ db: any Database) -> RotationDirectory {

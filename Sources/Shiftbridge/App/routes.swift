@@ -12,9 +12,10 @@ func routes(_ app: Application, services: AppServices) throws {
 
     let sessions = BrowserSessionMiddleware(secureCookies: services.config.secureCookies, clock: services.clock)
     let csrf = CSRFProtection(key: services.secrets.derivedKey(purpose: "csrf"), secureCookies: services.config.secureCookies)
-    let web = app.grouped(sessions, csrf)
+    let viewerTime = ViewerTimeMiddleware(clock: services.clock)
+    let web = app.grouped(sessions, csrf, viewerTime)
     // A signed-out visitor is sent to sign in before any form check.
-    let pages = app.grouped(sessions, RequireUserPageMiddleware(), csrf)
+    let pages = app.grouped(sessions, RequireUserPageMiddleware(), csrf, viewerTime)
     SignInController().boot(open: web, pages: pages)
     HomeController().boot(pages: pages)
     let integrations = IntegrationsController()
@@ -26,6 +27,7 @@ func routes(_ app: Application, services: AppServices) throws {
     WebhooksController().boot(pages: pages)
     ProvisioningController().boot(pages: pages)
     AccountsController().boot(pages: pages)
+    PreferencesController().boot(pages: pages)
     AuditController().boot(pages: pages)
 
     let api = app.grouped("api", "v1")

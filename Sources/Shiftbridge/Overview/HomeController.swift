@@ -8,8 +8,7 @@ struct HomeController {
     }
 
     func home(req: Request) async throws -> Response {
-        let recent = try await req.services.auditLog(req.db).events(visibleTo: try req.requireUser(), limit: 10).events
-        let model = HomePage.Model(recentEvents: recent.map(AuditLogPage.Row.init))
+        let model = try await req.services.overviewReader(req.db).model(for: try req.requireUser())
         return HTMLResponse.make(html: HomePage.render(model, context: req.pageContext(title: "Overview")))
     }
 }

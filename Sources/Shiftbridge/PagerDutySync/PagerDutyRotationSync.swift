@@ -60,7 +60,12 @@ struct PagerDutyRotationSync {
             let snapshot = PagerDutySyncPlanner.Snapshot(
                 layerUsers: schedule.layerUserIDs.map { user($0, fallbackName: nil) },
                 entries: schedule.finalEntries.compactMap { entry in
-                    entry.user.map { PagerDutySyncPlanner.Entry(start: entry.start, end: entry.end, user: user($0.id, fallbackName: $0.name)) }
+                    // An entry is an override's when an override puts the same person on over its start.
+                    let overridden = schedule.overrideEntries.contains { override in
+                        override.user?.id == entry.user?.id && override.start <= entry.start && (override.end.map { $0 > entry.start } ?? true)
+                    }
+                    return entry.user.map { PagerDutySyncPlanner.Entry(start: entry.start, end: entry.end, user: user($0.id, fallbackName: $0.name),
+                                                                       isOverride: overridden) }
                 })
             let changed = try await apply(snapshot, to: rotation, now: now)
             await clients.record(.success(()))
@@ -137,7 +142,8 @@ struct PagerDutyRotationSync {
                 try await RotationMember(rotationID: rotationID, personID: try person.requireID(), position: index).create(on: db)
             }
             let timeline = HeldTimeline(entries: snapshot.entries.map {
-                HeldTimeline.Entry(start: $0.start, end: $0.end, email: $0.user.email.map(User.normalize(email:)), name: $0.user.name, pagerDutyUserID: $0.user.id)
+                HeldTimeline.Entry(start: $0.start, end: $0.end, email: $0.user.email.map(User.normalize(email:)), name: $0.user.name, pagerDutyUserID: $0.user.id,
+                                   isOverride: $0.isOverride)
             })
             // The held state under lock: the handoff job may be moving it at this moment.
             try await RowLocks.lock(RotationSync.schema, where: "rotation_id", in: [rotationID], on: db)

@@ -11,7 +11,10 @@ enum RotationPage {
         let nextHandoff: Date?
         let onDuty: [(name: String, email: String)]
         let roster: [(name: String, email: String, linked: Bool, onDuty: Bool)]
-        let shifts: [(start: Date, end: Date, people: [String])]
+        let shifts: [Shift]
+        /// Email (or PagerDuty label) → name, for the shifts.
+        let names: [String: String]
+        let now: Date
         let owners: [String]
         let canEdit: Bool
         let error: String?

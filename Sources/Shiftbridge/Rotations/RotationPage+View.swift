@@ -21,7 +21,11 @@ extension RotationPage {
                     } else {
                         List(model.onDuty.map { "\($0.name) (\($0.email))" }).id("on-duty")
                     }
-                    Paragraph(model.nextHandoff.map { "Next handoff: \($0.displayString)" } ?? "Hands over when someone rotates it.").class("muted")
+                    if let next = model.nextHandoff {
+                        Paragraph { Text("Next handoff: "); When(date: next) }.class("muted")
+                    } else {
+                        Paragraph("Hands over when someone rotates it.").class("muted")
+                    }
                     if let synced = model.syncedAt {
                         Paragraph("Follows PagerDuty; last synced \(synced.displayString).").class("muted")
                     }
@@ -49,6 +53,11 @@ extension RotationPage {
             }
             .class("tiles")
             H2("Upcoming shifts (14 days)")
+            Paragraph("Schedule: \(model.schedule.description)").class("muted")
+            if !model.shifts.isEmpty {
+                ShiftTimeline(shifts: model.shifts, names: model.names, from: model.now, until: model.now.addingTimeInterval(14 * 86_400), now: model.now,
+                              title: "\(model.name), next 14 days")
+            }
             Div {
                 Table(
                     header: TableRow {
@@ -61,7 +70,7 @@ extension RotationPage {
                             TableRow {
                                 TableCell(shift.start.displayString)
                                 TableCell(shift.end.displayString)
-                                TableCell(shift.people.joined(separator: ", "))
+                                TableCell(shift.people.map { model.names[$0] ?? $0 }.joined(separator: ", ") + (shift.isOverride ? " (override)" : ""))
                             }
                         }
                     }

@@ -10,13 +10,16 @@ public struct HeldTimeline: Equatable, Sendable, Codable {
         public var email: String?
         public var name: String?
         public var pagerDutyUserID: String
+        /// From an override in PagerDuty (nil in timelines held before this was recorded).
+        public var isOverride: Bool?
 
-        public init(start: Date, end: Date?, email: String?, name: String?, pagerDutyUserID: String) {
+        public init(start: Date, end: Date?, email: String?, name: String?, pagerDutyUserID: String, isOverride: Bool? = nil) {
             self.start = start
             self.end = end
             self.email = email
             self.name = name
             self.pagerDutyUserID = pagerDutyUserID
+            self.isOverride = isOverride
         }
 
         /// How the entry names its person: email, else name, else the PagerDuty id.
@@ -46,6 +49,6 @@ public struct HeldTimeline: Equatable, Sendable, Codable {
     /// Shifts from `now` until `horizon`, as PagerDuty has them.
     public func shifts(from now: Date, until horizon: Date) -> [Shift] {
         entries.filter { ($0.end ?? .distantFuture) > now && $0.start < horizon }
-            .map { Shift(start: $0.start, end: $0.end ?? horizon, people: [$0.label]) }
+            .map { Shift(start: $0.start, end: $0.end ?? horizon, people: [$0.label], isOverride: $0.isOverride ?? false) }
     }
 }

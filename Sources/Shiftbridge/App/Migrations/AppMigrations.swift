@@ -20,5 +20,6 @@ enum AppMigrations {
         RotationScheduleAsOneValue(),
         AddWorkClaims(),
         CreateSlack(),
+        AddUserTimeZone(),
     ]
 }

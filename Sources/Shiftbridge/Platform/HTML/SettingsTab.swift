@@ -3,7 +3,7 @@ import Vapor
 
 /// The pages under Settings, in tab order.
 enum SettingsTab: String, CaseIterable, Sendable {
-    case integrations, webhooks, users, tokens
+    case integrations, webhooks, users, tokens, preferences
 
     var title: String {
         switch self {
@@ -11,11 +11,12 @@ enum SettingsTab: String, CaseIterable, Sendable {
         case .webhooks: "Webhooks"
         case .users: "Users"
         case .tokens: "API tokens"
+        case .preferences: "Preferences"
         }
     }
 
     var path: String { "/settings/\(rawValue)" }
-    var adminOnly: Bool { self != .tokens }
+    var adminOnly: Bool { self != .tokens && self != .preferences }
 
     /// Where Settings opens: the first tab this viewer may use.
     static func first(isAdmin: Bool) -> SettingsTab { isAdmin ? .integrations : .tokens }

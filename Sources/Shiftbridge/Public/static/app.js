@@ -1,6 +1,15 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   "use strict";
+  // The browser's time zone, for accounts that have not chosen one: remembered in a cookie
+  // that the next page is rendered with.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var current = (document.cookie.match(/(?:^|; )tz=([^;]*)/) || [])[1];
+    if (zone && decodeURIComponent(current || "") !== zone) {
+      document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    }
+  } catch (ignored) {}
   // Stop double submits: disable a form's submit buttons once it is sent.
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -1,0 +1,62 @@
+import Fluent
+import Foundation
+
+/// What needs someone's attention, gathered from every feature: stale or failing syncs,
+/// unlinked people, failing webhook and Slack deliveries, runs waiting for approval or held
+/// by the guard, and integration problems. Users see what concerns the rotations they may
+/// see; administrators see everything.
+struct AttentionList {
+    let db: any Database
+    let clock: any AppClock
+
+    func items(for user: User, rotations: [Rotation]) async throws -> [AttentionItem] {
+        var items: [AttentionItem] = []
+        let ids = rotations.compactMap(\.id)
+        let byID = Dictionary(rotations.compactMap { r in r.id.map { ($0, r) } }, uniquingKeysWith: { a, _ in a })
+        if !ids.isEmpty {
+            for sync in try await RotationSync.query(on: db).filter(\.$rotation.$id ~~ ids).all() where sync.staleSince != nil || sync.sourceMissing {
+                guard let rotation = byID[sync.$rotation.id] else { continue }
+                let what = sync.sourceMissing ? "its PagerDuty schedule is missing" : "PagerDuty sync failing since \(sync.staleSince!.displayString)"
+                items.append(.init(message: "\(rotation.code): \(what)", link: "/rotations/\(rotation.code)", action: "Open rotation"))
+            }
+            let unlinked = try await RotationMember.query(on: db).filter(\.$rotation.$id ~~ ids).with(\.$person).all()
+                .filter(\.person.isUnlinked).map(\.person.email)
+            if !Set(unlinked).isEmpty {
+                items.append(.init(message: "\(Set(unlinked).count) person(s) on rotations match nobody in People", link: "/people", action: "Open People"))
+            }
+            for output in try await SlackOutput.query(on: db).filter(\.$rotation.$id ~~ ids).all() {
+                guard let rotation = byID[output.$rotation.id] else { continue }
+                let targets = try await SlackTarget.query(on: db).filter(\.$key ~~ output.targetKeys).all()
+                if let problem = targets.first(where: { $0.staleSince != nil })?.problemList.first {
+                    items.append(.init(message: "\(rotation.code) in Slack: \(problem)", link: "/rotations/\(rotation.code)#slack-outputs", action: "Open outputs"))
+                }
+            }
+        }
+        guard user.isAdmin else { return items }
+        let dayAgo = clock.now().addingTimeInterval(-86_400)
+        let failedDeliveries = try await WebhookDelivery.query(on: db).filter(\.$status == .failed).filter(\.$createdAt >= dayAgo).count()
+        if failedDeliveries > 0 {
+            items.append(.init(message: "\(failedDeliveries) webhook deliveries failed in the last 24 hours", link: SettingsTab.webhooks.path, action: "Open webhooks"))
+        }
+        let failedMessages = try await SlackMessage.query(on: db).filter(\.$status == .failed).filter(\.$createdAt >= dayAgo).count()
+        if failedMessages > 0 {
+            items.append(.init(message: "\(failedMessages) Slack message(s) could not be posted in the last 24 hours", link: SettingsTab.integrations.path,
+                               action: "Open integrations"))
+        }
+        for run in try await ProvisioningRun.query(on: db).filter(\.$status == .pendingApproval).sort(\.$createdAt, .descending).limit(5).all() {
+            let id = try run.requireID().uuidString
+            items.append(.init(message: run.terminationsHeld ? "A provisioning run is held by the mass-termination guard" : "A provisioning run waits for approval",
+                               link: "/provisioning/runs/\(id)", action: "Review run"))
+        }
+        if let pagerDuty = try await PagerDutyConnection.current(on: db), pagerDuty.status != .active {
+            items.append(.init(message: "PagerDuty: \(pagerDuty.statusDetail ?? pagerDuty.status.rawValue.replacingOccurrences(of: "_", with: " "))",
+                               link: SettingsTab.integrations.path, action: "Open integrations"))
+        }
+        if let slack = try await SlackConnection.current(on: db) {
+            for problem in slack.problems {
+                items.append(.init(message: "Slack: \(problem)", link: SettingsTab.integrations.path, action: "Open integrations"))
+            }
+        }
+        return items
+    }
+}
