@@ -1,6 +1,6 @@
 import Foundation
 
-/// The audit log page: rows of events, and where the pager is.
+/// The audit log page: rows of events, the filters in force, and where the pager is.
 enum AuditLogPage {
     struct Row: Sendable {
         let time: Date
@@ -11,10 +11,28 @@ enum AuditLogPage {
         let after: String?
     }
 
+    /// The filters as typed, echoed back into the form and the pager's links.
+    struct Filters: Sendable {
+        var actor: String?
+        var action: String?
+        var target: String?
+        var from: String?
+        var to: String?
+
+        var query: String {
+            [("actor", actor), ("action", action), ("target", target), ("from", from), ("to", to)]
+                .compactMap { name, value in value.map { "\(name)=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" } }
+                .joined(separator: "&")
+        }
+    }
+
     struct Model {
         let rows: [Row]
         let page: Int
         let hasMore: Bool
+        let filters: Filters
+        let actions: [String]
+        let error: String?
     }
 }
 

@@ -1,13 +1,13 @@
 import Foundation
 import Plot
 
-/// Audit events as a table: the log page and the overview show it.
+/// Audit events as a table: when, who, what, to what, and the change field by field.
 struct AuditTable: Component {
     let rows: [AuditLogPage.Row]
 
     var body: Component {
         if rows.isEmpty {
-            return Paragraph("Nothing recorded yet.").class("muted")
+            return Paragraph("Nothing recorded that matches.").class("muted")
         }
         return Div {
             Table(
@@ -16,23 +16,21 @@ struct AuditTable: Component {
                     TableHeaderCell("Actor")
                     TableHeaderCell("Action")
                     TableHeaderCell("Target")
-                    TableHeaderCell("Before")
-                    TableHeaderCell("After")
+                    TableHeaderCell("Change")
                 },
                 rows: {
                     for row in rows {
                         TableRow {
-                            TableCell { Time(datetime: ISO8601DateFormatter().string(from: row.time)) { Text(row.time.displayString) } }
+                            TableCell { When(date: row.time, relative: false) }
                             TableCell(row.actor)
                             TableCell { Node<HTML.BodyContext>.element(named: "code", text: row.action) }
                             TableCell(row.target)
-                            TableCell(row.before ?? "—")
-                            TableCell(row.after ?? "—")
+                            TableCell { AuditDiffView(diff: AuditDiff(before: row.before, after: row.after)) }
                         }
                     }
                 }
             )
-            .class("table")
+            .class("table audit")
         }
         .class("table-wrap")
     }

@@ -117,24 +117,7 @@ extension RotationPage {
             }
             if model.canEdit {
                 H2("Schedule")
-                Paragraph("Now: \(model.schedule.description)").class("muted")
-                Form(url: "/rotations/\(model.code)/schedule", method: .post) {
-                    CSRFField(token: context.csrfToken)
-                    Div {
-                        Label("Type") {
-                            Select(name: "type", options: [("manual", "Manual (Rotate button)"), ("daily", "Daily"), ("weekly", "Weekly"), ("weekdays", "Custom days")],
-                                   selected: model.schedule.kind.rawValue)
-                        }
-                        .class("field")
-                        FormField(label: "Time (HH:mm)", name: "time", value: model.schedule.time?.description, required: false)
-                        FormField(label: "Days (1 = Monday … 7 = Sunday)", name: "weekdays_text",
-                                  value: model.schedule.weekdays.map(String.init).joined(separator: ","), required: false, hint: "For weekly: one day; for custom days: several, such as 1,2,3,4,5")
-                        FormField(label: "Time zone", name: "time_zone", value: model.schedule.timeZoneIdentifier ?? "Etc/UTC", hint: "IANA name, such as Europe/Berlin")
-                    }
-                    .class("form-grid")
-                    Button("Save schedule").class("button").attribute(named: "type", value: "submit")
-                }
-                .class("card")
+                ScheduleEditor(code: model.code, schedule: model.schedule, csrf: context.csrfToken)
             }
         }
     }

@@ -134,7 +134,7 @@ struct RotationsController {
         var schedule_id: String?
         var type: String?
         var time: String?
-        var weekdays_text: String?
+        var weekdays: [Int]?
         var time_zone: String?
     }
 
@@ -142,7 +142,7 @@ struct RotationsController {
         let user = try req.requireUser()
         let rotation = try await req.services.rotationDirectory(req.db).find(req.parameters.get("rotation") ?? "", for: user)
         let form = try req.content.decode(ScheduleForm.self)
-        let days = (form.weekdays_text ?? "").split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let days = form.weekdays ?? []
         let input = ScheduleInput(type: form.type ?? "manual", time: form.time?.nilIfEmpty, weekday: days.first, weekdays: days,
                                   time_zone: form.time_zone?.nilIfEmpty, schedule_id: form.schedule_id?.nilIfEmpty)
         do {

@@ -32,10 +32,10 @@ import VaporTesting
             _ = try await browser.request(.POST, "/rotations/OPS/rotate", form: ["_csrf": csrf])
             let rotated = try await browser.request(.GET, "/rotations/OPS")
             #expect(rotated.body.string.contains("Rotated: ben@example.com now on duty."))
-            let wrong = try await browser.request(.POST, "/rotations/OPS/schedule", form: ["type": "weekly", "time": "09:00", "weekdays_text": "", "time_zone": "Etc/UTC", "_csrf": csrf])
+            let wrong = try await browser.request(.POST, "/rotations/OPS/schedule", form: ["type": "weekly", "time": "09:00", "time_zone": "Etc/UTC", "_csrf": csrf])
             #expect(wrong.status == .unprocessableEntity)
             #expect(wrong.body.string.contains("weekday"))
-            let saved = try await browser.request(.POST, "/rotations/OPS/schedule", form: ["type": "weekly", "time": "09:00", "weekdays_text": "1", "time_zone": "Europe/Berlin", "_csrf": csrf])
+            let saved = try await browser.request(.POST, "/rotations/OPS/schedule", form: ["type": "weekly", "time": "09:00", "weekdays[]": "1", "time_zone": "Europe/Berlin", "_csrf": csrf])
             #expect(saved.status == .seeOther)
             #expect(try await browser.request(.GET, "/rotations/OPS").body.string.contains("weekly on Mon at 09:00 Europe/Berlin"))
         }

@@ -2,13 +2,30 @@ import Foundation
 
 extension Date {
     /// How the dashboard shows a time: in the viewer's zone, to the minute, the zone named
-    /// (`Mon 5 Jan 2026, 09:00 GMT`).
+    /// (`Mon 5 Jan 2026, 09:00 CET`).
     var displayString: String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_GB")
         formatter.timeZone = ViewerTime.zone
-        formatter.dateFormat = "EEE d MMM yyyy, HH:mm zzz"
-        return formatter.string(from: self)
+        formatter.dateFormat = "EEE d MMM yyyy, HH:mm"
+        return formatter.string(from: self) + " " + Self.zoneName(ViewerTime.zone, at: self)
+    }
+
+    /// The zone's usual abbreviation (EST, CET, JST…); each locale knows only some, so ask
+    /// a few before falling back to `GMT+1`-style offsets.
+    static func zoneName(_ zone: TimeZone, at date: Date) -> String {
+        guard zone.secondsFromGMT(for: date) != 0 || zone.identifier != "GMT" else { return "UTC" }
+        var fallback = ""
+        for locale in ["en_US", "en_GB", "en_IN", "ja_JP", "en_AU"] {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: locale)
+            formatter.timeZone = zone
+            formatter.dateFormat = "zzz"
+            let name = formatter.string(from: date)
+            if !name.hasPrefix("GMT") && !name.hasPrefix("UTC") && name.allSatisfy({ $0.isASCII }) { return name }
+            if fallback.isEmpty { fallback = name }
+        }
+        return fallback == "GMT" ? "UTC" : fallback
     }
 
     /// `in 3 h`, `2 min ago`, `now`: relative to the app's clock while a page renders.
