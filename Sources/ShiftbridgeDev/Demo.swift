@@ -45,6 +45,8 @@ enum Demo {
         └─ Press Ctrl-C to stop. ─────────────────────────────────────
 
         """)
+        // Shown at once even when the output goes to a pipe or a log.
+        fflush(nil)
         return [executable, "serve", "--hostname", options.hostname, "--port", "\(options.port)"]
     }
 

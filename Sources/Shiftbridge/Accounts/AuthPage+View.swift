@@ -25,7 +25,7 @@ extension AuthPage {
                         // For password managers: the account the new password belongs to.
                         Input(type: .hidden, name: "email", value: model.email).attribute(named: "autocomplete", value: "username")
                     } else {
-                        FormField(label: "Email", name: "email", type: .email, value: model.email, autocomplete: "username")
+                        FormField(label: "Email", name: "email", value: model.email, autocomplete: "username", inputMode: "email")
                     }
                     FormField(
                         label: "Password", name: "password", type: .password,

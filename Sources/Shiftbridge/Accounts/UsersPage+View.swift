@@ -69,7 +69,7 @@ extension UsersPage {
             Form(url: "/settings/users/invitations", method: .post) {
                 CSRFField(token: context.csrfToken)
                 Div {
-                    FormField(label: "Email", name: "email", type: .email, autocomplete: "off")
+                    FormField(label: "Email", name: "email", autocomplete: "off", inputMode: "email")
                     Label("Role") {
                         Select(name: "role", options: [("user", "User"), ("admin", "Administrator")], selected: "user", id: "role")
                     }

@@ -25,6 +25,8 @@ enum AuditSentence {
         case .pagerDutyConnected?, .slackConnected?: return "\(who) connected \(target)\(change)"
         case .pagerDutyDisconnected?, .slackDisconnected?: return "\(who) disconnected \(target)"
         case .provisioningImported?: return "\(who) imported HR data\(change)"
+        case .provisioningRulesSaved?: return "\(who) saved the role rules"
+        case .provisioningSettingsSaved?: return "\(who) saved the provisioning settings"
         case .provisioningApproved?: return "\(who) approved provisioning changes\(change)"
         case let action?: return "\(who): \(action.title.lowercased()) — \(target)\(change)"
         case nil: return "\(who): \(row.action) — \(target)"

@@ -22,7 +22,7 @@ struct ConnectDialog: Component {
                     Paragraph("In PagerDuty: Integrations → API Access Keys → Create New API Key. A read-only key is enough for rotations.").class("muted")
                     Form(url: "/settings/integrations/pagerduty/api-key", method: .post) {
                         CSRFField(token: csrf)
-                        FormField(label: "API key", name: "api_key", type: .password, autocomplete: "off")
+                        FormField(label: "API key", name: "api_key", type: .password, autocomplete: "new-password")
                         RegionField(name: "region")
                         AdvancedHostFields(fields: [("API base URL", "base_url", "https://api.pagerduty.com")], idPrefix: "\(id)-key-")
                         Button(keyOnly ? "Save API Key" : "Connect with API Key").class("button primary").attribute(named: "type", value: "submit").id("connect-api-key")
@@ -41,7 +41,7 @@ struct ConnectDialog: Component {
                         Form(url: "/settings/integrations/pagerduty/oauth", method: .post) {
                             CSRFField(token: csrf)
                             FormField(label: "Client ID", name: "client_id", autocomplete: "off")
-                            FormField(label: "Client secret", name: "client_secret", type: .password, autocomplete: "off")
+                            FormField(label: "Client secret", name: "client_secret", type: .password, autocomplete: "new-password")
                             RegionField(name: "region")
                             Label("Also allow provisioning (asks for users.write and teams.write)") {
                                 Input(type: .checkbox, name: "provisioning", value: "1")

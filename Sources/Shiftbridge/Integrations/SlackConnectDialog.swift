@@ -21,9 +21,9 @@ struct SlackConnectDialog: Component {
                     Paragraph("In the app's OAuth & Permissions page: the Bot User OAuth Token (xoxb-…). Where only admins may edit user groups, also an admin's User OAuth Token (xoxp-…).").class("muted")
                     Form(url: "/settings/integrations/slack/token", method: .post) {
                         CSRFField(token: csrf)
-                        FormField(label: "Bot token", name: "bot_token", type: .password, autocomplete: "off")
-                        FormField(label: "User token (optional)", name: "user_token", type: .password, required: false, autocomplete: "off")
-                        FormField(label: "Signing secret (optional, for /oncall)", name: "signing_secret", type: .password, required: false, autocomplete: "off")
+                        FormField(label: "Bot token", name: "bot_token", type: .password, autocomplete: "new-password")
+                        FormField(label: "User token (optional)", name: "user_token", type: .password, required: false, autocomplete: "new-password")
+                        FormField(label: "Signing secret (optional, for /oncall)", name: "signing_secret", type: .password, required: false, autocomplete: "new-password")
                         AdvancedHostFields(fields: [("Web API base URL", "base_url", "https://slack.com/api/")], idPrefix: "slack-token-")
                         Button("Connect with Tokens").class("button primary").attribute(named: "type", value: "submit").id("connect-slack-token")
                     }
@@ -39,8 +39,8 @@ struct SlackConnectDialog: Component {
                     Form(url: "/settings/integrations/slack/oauth", method: .post) {
                         CSRFField(token: csrf)
                         FormField(label: "Client ID", name: "client_id", autocomplete: "off", idPrefix: "slack-")
-                        FormField(label: "Client secret", name: "client_secret", type: .password, autocomplete: "off", idPrefix: "slack-")
-                        FormField(label: "Signing secret (optional, for /oncall)", name: "signing_secret", type: .password, required: false, autocomplete: "off",
+                        FormField(label: "Client secret", name: "client_secret", type: .password, autocomplete: "new-password", idPrefix: "slack-")
+                        FormField(label: "Signing secret (optional, for /oncall)", name: "signing_secret", type: .password, required: false, autocomplete: "new-password",
                                   idPrefix: "slack-oauth-")
                         Label("Also install as me (a user token, for workspaces where only admins edit user groups)") {
                             Input(type: .checkbox, name: "user_token", value: "1")

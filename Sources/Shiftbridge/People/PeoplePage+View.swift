@@ -7,6 +7,7 @@ extension PeoplePage {
             Paragraph("Everyone who can be on duty. PagerDuty schedule members are matched to people by email; members who match nobody show as unlinked.").class("muted")
             Form(url: "/people", method: .get) {
                 Input(type: .search, name: "query", value: model.query, placeholder: "Search by name or email")
+                    .attribute(named: "aria-label", value: "Search people by name or email")
             }
             .class("search")
             if model.people.isEmpty {

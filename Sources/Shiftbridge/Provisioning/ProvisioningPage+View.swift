@@ -71,6 +71,7 @@ extension ProvisioningPage {
             Form(url: "/provisioning/rules", method: .post) {
                 CSRFField(token: context.csrfToken)
                 TextArea(text: model.rulesJSON, name: "rules_json", numberOfRows: 14).class("code").id("rules-json")
+                    .attribute(named: "aria-label", value: "Role rules as JSON")
                     .attribute(named: "data-preview", value: "/api/v1/provisioning/rules/preview")
                 Button("Save rules").class("button").attribute(named: "type", value: "submit").id("save-rules")
             }
@@ -89,6 +90,7 @@ extension ProvisioningPage {
             Form(url: "/provisioning/settings", method: .post) {
                 CSRFField(token: context.csrfToken)
                 TextArea(text: model.settingsJSON, name: "settings_json", numberOfRows: 14).class("code").id("settings-json")
+                    .attribute(named: "aria-label", value: "Provisioning settings as JSON")
                 Button("Save settings").class("button").attribute(named: "type", value: "submit").id("save-settings")
             }
         }

@@ -100,7 +100,7 @@ extension ProvisioningRunPage {
                     )
                     .class("table").id("items")
                 }
-                .class("table-wrap")
+                .class("table-wrap").attribute(named: "role", value: "group").attribute(named: "aria-label", value: "Items to approve or reject")
             }
         }
     }

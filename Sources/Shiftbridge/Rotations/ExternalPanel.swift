@@ -18,6 +18,7 @@ struct ExternalPanel: Component {
             Paragraph("Bind this rotation to a PagerDuty schedule: its members and who is on duty then come from PagerDuty, and its own schedule and member list are replaced.").class("muted")
             Form(url: "/rotations/\(code)", method: .get) {
                 Input(type: .search, name: "pd_query", value: external.query, placeholder: "Search PagerDuty schedules by name")
+                    .attribute(named: "aria-label", value: "Search PagerDuty schedules by name")
                 Button("Search").class("button").attribute(named: "type", value: "submit")
             }
             .class("search-row")
