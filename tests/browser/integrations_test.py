@@ -261,13 +261,32 @@ try:
     rules = json.dumps({"default_role": "limited_user", "rules": [
         {"name": "Platform", "role": "user", "teams": [{"team": "Platform", "role": "responder"}],
          "when": {"attribute": "department", "operator": "equals", "value": "platform"}}]})
+    driver.find_element(By.ID, "rules-advanced").click()
     area = driver.find_element(By.ID, "rules-json")
     driver.execute_script("arguments[0].value = arguments[1];", area, rules[:-1])
     area.send_keys("}")
     wait.until(EC.text_to_be_present_in_element((By.ID, "rules-preview"), "Platform: 2 employee(s)"))
     driver.find_element(By.ID, "save-rules").click()
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "Rules saved."))
-    passed("edited the rules with a live preview and saved them")
+    passed("edited the rules as JSON (Advanced) with a live preview and saved them")
+
+    # The same rules in the builder: add a condition, watch the preview follow, save.
+    driver.get(APP + "/provisioning")
+    assert driver.find_element(By.NAME, "r0.g0.t0.attribute").get_attribute("value") == "department"
+    driver.find_element(By.ID, "add-test-0-0").click()
+    wait.until(EC.presence_of_element_located((By.NAME, "r0.g0.t1.attribute")))
+    fill("input[name='r0.g0.t1.attribute']", "title")
+    fill("input[name='r0.g0.t1.value']", "SRE")
+    wait.until(EC.text_to_be_present_in_element((By.ID, "rules-preview"), "Platform: 1 employee(s)"))
+    driver.find_element(By.ID, "save-rule-builder").click()
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "Rules saved."))
+    assert '"title"' in driver.find_element(By.ID, "rules-json").get_attribute("value")
+    # Back to one condition, so the run below provisions both Platform employees.
+    driver.find_element(By.ID, "remove-test-0-0-1").click()
+    wait.until(EC.invisibility_of_element_located((By.NAME, "r0.g0.t1.attribute")))
+    driver.find_element(By.ID, "save-rule-builder").click()
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "Rules saved."))
+    passed("edited the rules in the builder (add and remove a condition) with the preview following, and saved them")
 
     # Plan (supervised by default), review, approve all, watch it apply.
     driver.find_element(By.ID, "plan-run").click()

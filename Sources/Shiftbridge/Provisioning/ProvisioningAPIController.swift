@@ -67,8 +67,12 @@ struct ProvisioningAPIController {
         _ = try req.requireAdmin()
         let configuration = req.services.provisioningConfiguration(req.db)
         let body = req.body.data.map { Data(buffer: $0) } ?? Data()
-        let rules = body.isEmpty ? try await configuration.rules() : try ProvisioningConfiguration.decodeRules(body)
-        let settings = try await configuration.settings()
+        return try await Self.preview(body.isEmpty ? try await configuration.rules() : try ProvisioningConfiguration.decodeRules(body), req: req)
+    }
+
+    /// How many current employees each of `rules` takes, and the roles that gives.
+    static func preview(_ rules: RoleRules, req: Request) async throws -> PreviewDTO {
+        let settings = try await req.services.provisioningConfiguration(req.db).settings()
         let employees = try await req.services.employeeImporter(req.db).currentEmployees().map(\.employee)
         let counts = rules.preview(employees, processAll: settings.processAll)
         return PreviewDTO(employees: employees.filter { $0.status != .terminated }.count,

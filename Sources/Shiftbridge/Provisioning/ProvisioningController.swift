@@ -9,6 +9,9 @@ struct ProvisioningController {
         pages.on(.POST, "provisioning", "import", body: .collect(maxSize: "64mb"), use: importFile)
         pages.post("provisioning", "rules", use: saveRules)
         pages.post("provisioning", "settings", use: saveSettings)
+        pages.post("provisioning", "rules", "builder", use: builder)
+        pages.post("provisioning", "rules", "builder", "preview", use: builderPreview)
+        pages.post("provisioning", "settings", "fields", use: saveSettingsFields)
         pages.post("provisioning", "runs", use: startRun)
         pages.get("provisioning", "runs", ":run", use: run)
         pages.post("provisioning", "runs", ":run", "decide", use: decide)
@@ -18,8 +21,8 @@ struct ProvisioningController {
         try await render(req)
     }
 
-    private func render(_ req: Request, rulesJSON: String? = nil, settingsJSON: String? = nil, importProblems: [String] = [], error: String? = nil,
-                        status: HTTPResponseStatus = .ok) async throws -> Response {
+    func render(_ req: Request, rulesJSON: String? = nil, settingsJSON: String? = nil, ruleForm: RuleForm? = nil, importProblems: [String] = [],
+                error: String? = nil, status: HTTPResponseStatus = .ok) async throws -> Response {
         _ = try req.requireAdmin()
         let configuration = req.services.provisioningConfiguration(req.db)
         let importer = req.services.employeeImporter(req.db)
@@ -36,7 +39,8 @@ struct ProvisioningController {
             employees: employees.count,
             byStatus: Dictionary(grouping: employees, by: \.status).map { ($0.key, $0.value.count) }.sorted { $0.status.rawValue < $1.status.rawValue },
             imports: try await importer.recentImports(limit: 5).map { ($0.createdAt, $0.actor, $0.summary) },
-            rulesJSON: try rulesJSON ?? Self.pretty(rules), settingsJSON: try settingsJSON ?? Self.pretty(settings),
+            rulesJSON: try rulesJSON ?? Self.pretty(rules), ruleForm: ruleForm ?? RuleForm(rules), settingsJSON: try settingsJSON ?? Self.pretty(settings),
+            settings: settings,
             preview: .init(rules, employees: employees, processAll: settings.processAll),
             runs: runRows, connected: try await PagerDutyConnection.current(on: req.db) != nil, importProblems: importProblems, error: error)
         return HTMLResponse.make(status: status, html: ProvisioningPage.render(model, context: req.pageContext(title: "Provisioning", section: .provisioning)))

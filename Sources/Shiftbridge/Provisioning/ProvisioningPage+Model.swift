@@ -38,7 +38,10 @@ enum ProvisioningPage {
         let byStatus: [(status: EmploymentStatus, count: Int)]
         let imports: [(at: Date, actor: String, summary: String)]
         let rulesJSON: String
+        /// The rule builder, as saved or as being edited.
+        let ruleForm: RuleForm
         let settingsJSON: String
+        let settings: ProvisioningSettings
         let preview: RulePreview
         let runs: [RunRow]
         let connected: Bool

@@ -66,33 +66,47 @@ extension ProvisioningPage {
                 .class("card")
             }
             .class("tiles")
-            H2("Role rules")
-            Paragraph("Ordered: the first rule whose conditions match gives the role, teams and licence. Conditions combine with {\"all\": […]} (AND) or {\"any\": […]} (OR); operators: equals, not_equals, contains, starts_with, ends_with, in (with \"values\"), matches (regular expression), is_empty; case-insensitive unless \"case_sensitive\": true.").class("muted")
-            Form(url: "/provisioning/rules", method: .post) {
-                CSRFField(token: context.csrfToken)
-                TextArea(text: model.rulesJSON, name: "rules_json", numberOfRows: 14).class("code").id("rules-json")
-                    .attribute(named: "aria-label", value: "Role rules as JSON")
-                    .attribute(named: "data-preview", value: "/api/v1/provisioning/rules/preview")
-                Button("Save rules").class("button").attribute(named: "type", value: "submit").id("save-rules")
-            }
+            H2("Role rules").id("rules")
+            Paragraph("Ordered: the first rule whose conditions match gives the role, teams and licence; nobody matched gets the default role.").class("muted")
             Div {
-                H3("Preview")
+                RuleBuilder(form: model.ruleForm, csrf: context.csrfToken)
                 Div {
-                    List(model.preview.rules) { rule in ListItem("\(rule.name): \(rule.matches) employee(s)") }
-                    Paragraph("No rule matches \(model.preview.unmatched) employee(s). Roles: "
-                              + model.preview.roles.map { "\($0.role) \($0.count)" }.joined(separator: ", "))
+                    H3("Preview")
+                    Div {
+                        List(model.preview.rules) { rule in ListItem("\(rule.name): \(rule.matches) employee(s)") }
+                        Paragraph("No rule matches \(model.preview.unmatched) employee(s). Roles: "
+                                  + model.preview.roles.map { "\($0.role) \($0.count)" }.joined(separator: ", "))
+                    }
+                    .id("rules-preview").attribute(named: "aria-live", value: "polite")
                 }
-                .id("rules-preview").attribute(named: "aria-live", value: "polite")
+                .class("card preview")
             }
-            .class("card")
-            H2("Settings")
-            Paragraph("mode (autopilot or supervised), process_all, stages (hire, update, terminate, rehire), termination_threshold_percent and termination_threshold_count, protected_users, time_zone, do_not_deprovision_on_role_change, exclude_from_update, attribute_mapping (templates such as \"{first_name} {last_name}\"), columns, delimiter, status_values, from_email.").class("muted")
-            Form(url: "/provisioning/settings", method: .post) {
-                CSRFField(token: context.csrfToken)
-                TextArea(text: model.settingsJSON, name: "settings_json", numberOfRows: 14).class("code").id("settings-json")
-                    .attribute(named: "aria-label", value: "Provisioning settings as JSON")
-                Button("Save settings").class("button").attribute(named: "type", value: "submit").id("save-settings")
+            .class("builder-layout")
+            Element(name: "details") {
+                Element(name: "summary") { Text("Advanced: the rules as JSON") }.id("rules-advanced")
+                Paragraph("The same rules as the builder above. Conditions combine with {\"all\": […]} (AND) or {\"any\": […]} (OR); operators: equals, not_equals, contains, starts_with, ends_with, in (with \"values\"), matches (regular expression), is_empty; case-insensitive unless \"case_sensitive\": true.").class("muted")
+                Form(url: "/provisioning/rules", method: .post) {
+                    CSRFField(token: context.csrfToken)
+                    TextArea(text: model.rulesJSON, name: "rules_json", numberOfRows: 14).class("code").id("rules-json")
+                        .attribute(named: "aria-label", value: "Role rules as JSON")
+                        .attribute(named: "data-preview", value: "/api/v1/provisioning/rules/preview")
+                    Button("Save rules").class("button").attribute(named: "type", value: "submit").id("save-rules")
+                }
             }
+            .class("advanced")
+            H2("Settings").id("settings")
+            SettingsFields(settings: model.settings, csrf: context.csrfToken)
+            Element(name: "details") {
+                Element(name: "summary") { Text("Advanced: every setting as JSON") }.id("settings-advanced")
+                Paragraph("Everything above, plus attribute_mapping (templates such as \"{first_name} {last_name}\"), columns and status_values.").class("muted")
+                Form(url: "/provisioning/settings", method: .post) {
+                    CSRFField(token: context.csrfToken)
+                    TextArea(text: model.settingsJSON, name: "settings_json", numberOfRows: 14).class("code").id("settings-json")
+                        .attribute(named: "aria-label", value: "Provisioning settings as JSON")
+                    Button("Save settings").class("button").attribute(named: "type", value: "submit").id("save-settings")
+                }
+            }
+            .class("advanced")
         }
     }
 }

@@ -43,6 +43,20 @@
     return node;
   }
 
+  // How many employees each rule takes, as a preview answer says.
+  function showPreview(target, body) {
+    target.replaceChildren();
+    if (body.error) {
+      target.appendChild(text("p", body.error.message)).className = "flash flash-error";
+      return;
+    }
+    var list = document.createElement("ul");
+    body.rules.forEach(function (rule) { list.appendChild(text("li", rule.name + ": " + rule.matches + " employee(s)")); });
+    target.appendChild(list);
+    var roles = Object.keys(body.roles).sort().map(function (role) { return role + " " + body.roles[role]; }).join(", ");
+    target.appendChild(text("p", "No rule matches " + body.unmatched + " employee(s). Roles: " + roles));
+  }
+
   // Rules: a live preview of how many employees each rule takes, as the JSON is edited.
   var rules = document.querySelector("textarea[data-preview]");
   if (rules) {
@@ -54,20 +68,28 @@
         fetch(rules.dataset.preview, { method: "POST", credentials: "same-origin", body: rules.value,
           headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() } })
           .then(function (response) { return response.json(); })
-          .then(function (body) {
-            target.replaceChildren();
-            if (body.error) {
-              target.appendChild(text("p", body.error.message)).className = "flash flash-error";
-              return;
-            }
-            var list = document.createElement("ul");
-            body.rules.forEach(function (rule) { list.appendChild(text("li", rule.name + ": " + rule.matches + " employee(s)")); });
-            target.appendChild(list);
-            var roles = Object.keys(body.roles).sort().map(function (role) { return role + " " + body.roles[role]; }).join(", ");
-            target.appendChild(text("p", "No rule matches " + body.unmatched + " employee(s). Roles: " + roles));
-          });
+          .then(function (body) { showPreview(target, body); });
       }, 300);
     });
+  }
+
+  // The rule builder: the same preview, for the form as it stands.
+  var builder = document.querySelector("form[data-preview-form]");
+  if (builder) {
+    var previewTarget = document.getElementById("rules-preview");
+    var builderTimer;
+    var refresh = function () {
+      clearTimeout(builderTimer);
+      builderTimer = setTimeout(function () {
+        var body = new URLSearchParams(new FormData(builder));
+        fetch(builder.dataset.previewForm, { method: "POST", credentials: "same-origin", body: body,
+          headers: { "Content-Type": "application/x-www-form-urlencoded" } })
+          .then(function (response) { return response.json(); })
+          .then(function (body) { showPreview(previewTarget, body); });
+      }, 300);
+    };
+    builder.addEventListener("input", refresh);
+    builder.addEventListener("change", refresh);
   }
 
   // A run being applied: progress and counts, live, until it stops; then the page reloads.
