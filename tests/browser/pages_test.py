@@ -146,6 +146,17 @@ try:
         pages.append(("provisioning-run", run_path))
     for name, path in pages:
         audit(name, path)
+
+    # Signed out again: the page an invitation link opens.
+    driver.set_window_size(1280, 1000)
+    driver.get(APP + "/settings/users")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/settings/users/invitations'] input[name=email]").send_keys("new.person@example.com")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/settings/users/invitations'] button[type=submit]").click()
+    time.sleep(1)
+    link = driver.find_element(By.ID, "invitation-link").text
+    driver.find_element(By.CSS_SELECTOR, "form[action='/sign-out'] button").click()
+    time.sleep(1)
+    audit("invitation", link.replace(APP, ""))
 finally:
     if driver:
         driver.quit()
