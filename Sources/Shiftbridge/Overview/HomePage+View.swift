@@ -57,6 +57,13 @@ extension HomePage {
                     ShiftTimeline(shifts: week.shifts, names: week.names, from: model.now, until: model.now.addingTimeInterval(7 * 86_400), now: model.now,
                                   title: "\(week.name), next 7 days")
                 }
+                if model.rotations.count > OverviewReader.weekLimit {
+                    Paragraph {
+                        Text("The first \(OverviewReader.weekLimit) of \(model.rotations.count) rotations; each rotation's page draws its own. ")
+                        Link("All rotations", url: Section.rotations.path)
+                    }
+                    .class("muted")
+                }
             }
             H2("Recent activity")
             if model.recentActivity.isEmpty {

@@ -74,6 +74,15 @@ extension ProvisioningController {
             "exclude_from_update": form.exclude_from_update ?? [], "delimiter": form.delimiter ?? ",", "encoding": form.encoding ?? "utf-8",
             "time_zone": form.time_zone?.nilIfEmpty ?? "Etc/UTC", "from_email": form.from_email?.nilIfEmpty ?? NSNull(),
         ]
+        // The composite parts: `columns.email`, `status_values.active` (a list), `attribute_mapping.name`.
+        for (key, value) in Self.fields(req) {
+            let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+            guard parts.count == 2, ["columns", "status_values", "attribute_mapping"].contains(parts[0]) else { continue }
+            var part = document[parts[0]] as? [String: Any] ?? [:]
+            part[parts[1]] = parts[0] == "status_values"
+                ? value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } as Any : value as Any
+            document[parts[0]] = part
+        }
         do {
             document["run_every_minutes"] = try Self.number(form.run_every_minutes, field: "run_every_minutes") ?? NSNull()
             document["termination_threshold_percent"] = try Self.number(form.termination_threshold_percent, field: "termination_threshold_percent", decimal: true) ?? 10

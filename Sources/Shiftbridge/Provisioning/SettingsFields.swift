@@ -2,8 +2,7 @@ import Foundation
 import Plot
 import ShiftbridgeCore
 
-/// Provisioning settings as fields, each with what it does. The HR column mapping, status
-/// words and attribute templates stay in the Advanced JSON, which shows everything.
+/// Provisioning settings as fields, each with what it does; the Advanced JSON shows the same.
 struct SettingsFields: Component {
     let settings: ProvisioningSettings
     let csrf: String
@@ -67,9 +66,36 @@ struct SettingsFields: Component {
                 .class("field")
             }
             .class("form-grid")
+            group("HR export columns: the CSV header that holds each attribute", prefix: "columns", pairs: Self.pairs(settings.columns))
+            group("Status words: the values of the status column that mean each status (separated by commas)", prefix: "status_values",
+                  pairs: Self.pairs(settings.statusValues))
+            group("PagerDuty fields from HR: templates such as {first_name} {last_name}, with |upper, |lower or |trim; empty leaves the field alone",
+                  prefix: "attribute_mapping", pairs: Self.pairs(settings.attributeMapping))
             Button("Save settings").class("button primary").attribute(named: "type", value: "submit").id("save-settings-fields")
         }
         .class("card settings-fields").id("settings-fields")
+    }
+
+    private func group(_ legend: String, prefix: String, pairs: [(String, String)]) -> Component {
+        Element(name: "fieldset") {
+            Element(name: "legend") { Text(legend) }
+            Div {
+                for (key, value) in pairs {
+                    FormField(label: key.replacingOccurrences(of: "_", with: " "), name: "\(prefix).\(key)", value: value, required: false, autocomplete: "off")
+                }
+            }
+            .class("form-grid")
+        }
+        .class("settings-group")
+    }
+
+    /// A settings part as its JSON keys and values (lists joined by commas), in key order.
+    static func pairs<Part: Encodable>(_ part: Part) -> [(String, String)] {
+        guard let data = try? JSONEncoder().encode(part), let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else { return [] }
+        return object.keys.sorted().map { key in
+            let value = object[key]
+            return (key, (value as? [String])?.joined(separator: ", ") ?? (value as? String) ?? "")
+        }
     }
 
     private func checkbox(_ name: String, value: String, label: String, checked: Bool) -> Component {

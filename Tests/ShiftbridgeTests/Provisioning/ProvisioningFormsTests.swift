@@ -50,6 +50,7 @@ import VaporTesting
                 "_csrf": csrf, "mode": "autopilot", "run_every_minutes": "60", "time_zone": "Europe/Berlin", "from_email": "",
                 "stages[]": "hire", "termination_threshold_percent": "5", "termination_threshold_count": "10",
                 "protected_users": "owner@example.com\nlead@example.com", "exclude_from_update[]": "role", "delimiter": ";", "encoding": "windows-1252",
+                "columns.email": "Work Email", "status_values.terminated": "terminated, left", "attribute_mapping.name": "{first_name} {last_name|upper}",
             ])
             #expect(settings.status == .seeOther)
             let stored = try await app.services.provisioningConfiguration(app.db).settings()
@@ -57,6 +58,8 @@ import VaporTesting
             #expect(stored.processAll == false && stored.terminationThresholdPercent == 5 && stored.terminationThresholdCount == 10)
             #expect(stored.protectedUsers == ["owner@example.com", "lead@example.com"] && stored.excludeFromUpdate == ["role"])
             #expect(stored.delimiter == ";" && stored.encoding == .windows1252)
+            #expect(stored.columns.email == "Work Email" && stored.columns.department == "department")
+            #expect(stored.statusValues.terminated == ["terminated", "left"] && stored.attributeMapping.name == "{first_name} {last_name|upper}")
             let bad = try await browser.request(.POST, "/provisioning/settings/fields", form: ["_csrf": csrf, "mode": "autopilot", "termination_threshold_count": "many"])
             #expect(bad.status == .unprocessableEntity && bad.body.string.contains("termination_threshold_count"))
         }
