@@ -39,34 +39,44 @@ struct PagerDutyRotationSync {
         }
     }
 
-    /// One sync. Failures keep the last good state and mark the rotation stale.
+    /// One sync: every schedule the rotation follows, read whole; the union is what it holds.
+    /// Any failed or missing read keeps the last good state and marks the rotation stale.
     @discardableResult
     func sync(_ rotation: Rotation) async -> Outcome {
-        guard let scheduleID = rotation.schedule.pagerDutyScheduleID else { return .stale("not bound") }
+        let scheduleIDs = rotation.schedule.pagerDutyScheduleIDs
+        guard !scheduleIDs.isEmpty else { return .stale("not bound") }
         let now = clock.now()
         do {
             guard let client = try await clients.client() else { return await markStale(rotation, "PagerDuty is not connected", now: now) }
-            let schedule: PDSchedule
-            do {
-                schedule = try await client.schedule(id: scheduleID, since: now, until: now.addingTimeInterval(Self.lookAhead), overflow: true)
-            } catch PagerDutyError.notFound {
-                return await markMissing(rotation, scheduleID: scheduleID, now: now)
+            var schedules: [PDSchedule] = []
+            for scheduleID in scheduleIDs {
+                do {
+                    schedules.append(try await client.schedule(id: scheduleID, since: now, until: now.addingTimeInterval(Self.lookAhead), overflow: true))
+                } catch PagerDutyError.notFound {
+                    return await markMissing(rotation, scheduleID: scheduleID, now: now)
+                }
             }
-            let ids = schedule.layerUserIDs + schedule.finalEntries.compactMap { $0.user?.id }
+            let ids = schedules.flatMap { $0.layerUserIDs + $0.finalEntries.compactMap { $0.user?.id } }
             let users = try await pagerDutyUsers(Array(Set(ids)), client: client, now: now)
             func user(_ id: String, fallbackName: String?) -> PagerDutySyncPlanner.ScheduleUser {
                 PagerDutySyncPlanner.ScheduleUser(id: id, email: users[id]?.email, name: users[id]?.name ?? fallbackName)
             }
+            var layerUsers: [PagerDutySyncPlanner.ScheduleUser] = []
+            for id in schedules.flatMap(\.layerUserIDs) where !layerUsers.contains(where: { $0.id == id }) {
+                layerUsers.append(user(id, fallbackName: nil))
+            }
             let snapshot = PagerDutySyncPlanner.Snapshot(
-                layerUsers: schedule.layerUserIDs.map { user($0, fallbackName: nil) },
-                entries: schedule.finalEntries.compactMap { entry in
-                    // An entry is an override's when an override puts the same person on over its start.
-                    let overridden = schedule.overrideEntries.contains { override in
-                        override.user?.id == entry.user?.id && override.start <= entry.start && (override.end.map { $0 > entry.start } ?? true)
+                layerUsers: layerUsers,
+                entries: schedules.flatMap { schedule in
+                    schedule.finalEntries.compactMap { entry in
+                        // An entry is an override's when an override puts the same person on over its start.
+                        let overridden = schedule.overrideEntries.contains { override in
+                            override.user?.id == entry.user?.id && override.start <= entry.start && (override.end.map { $0 > entry.start } ?? true)
+                        }
+                        return entry.user.map { PagerDutySyncPlanner.Entry(start: entry.start, end: entry.end, user: user($0.id, fallbackName: $0.name),
+                                                                           isOverride: overridden) }
                     }
-                    return entry.user.map { PagerDutySyncPlanner.Entry(start: entry.start, end: entry.end, user: user($0.id, fallbackName: $0.name),
-                                                                       isOverride: overridden) }
-                })
+                }.sorted { $0.start < $1.start })
             let changed = try await apply(snapshot, to: rotation, now: now)
             await clients.record(.success(()))
             return .synced(changedDuty: changed)

@@ -39,7 +39,7 @@ struct RotationSyncPass {
         }
         let allowance = await changeFeed.refreshAllowance(rotations: bound.count, now: now)
         let decision = SyncScheduling.decide(
-            bound.map { .init(id: $0.id!, scheduleIDs: $0.schedule.pagerDutyScheduleID.map { [$0] } ?? [], syncedAt: states[$0.id!]?.syncedAt,
+            bound.map { .init(id: $0.id!, scheduleIDs: $0.schedule.pagerDutyScheduleIDs, syncedAt: states[$0.id!]?.syncedAt,
                               staleSince: states[$0.id!]?.staleSince) },
             changedSchedules: changed, refreshAllowance: allowance, now: now,
             syncInterval: ChangeFeed.interval, refreshInterval: ChangeFeed.refreshInterval)
@@ -60,7 +60,7 @@ struct RotationSyncPass {
     private func pollOnCalls(_ client: PagerDutyClient?, bound: [Rotation], states: [UUID: RotationSync], now: Date) async -> Set<String> {
         guard let client, await changeFeed.onCallPollDue(now: now) else { return [] }
         let until = now.addingTimeInterval(Self.pollWindow)
-        let scheduleIDs = Array(Set(bound.compactMap(\.schedule.pagerDutyScheduleID))).sorted()
+        let scheduleIDs = Array(Set(bound.flatMap(\.schedule.pagerDutyScheduleIDs))).sorted()
         var observed: [String: [OnCallCoverage.Span]] = [:]
         do {
             for start in stride(from: 0, to: scheduleIDs.count, by: Self.schedulesPerPoll) {
@@ -77,15 +77,17 @@ struct RotationSyncPass {
         }
         var disagreeing = Set<String>()
         for rotation in bound {
-            guard let scheduleID = rotation.schedule.pagerDutyScheduleID, let state = states[rotation.id!], state.syncedAt != nil else { continue }
+            let followed = rotation.schedule.pagerDutyScheduleIDs
+            guard !followed.isEmpty, let state = states[rotation.id!], state.syncedAt != nil else { continue }
             let held = state.timeline.entries.map { OnCallCoverage.Span(start: $0.start, end: $0.end, userID: $0.pagerDutyUserID) }
-            guard let seen = observed[scheduleID] else {
-                // Not on any escalation policy, so `/oncalls` cannot show it: re-read it now and then.
+            // The held timeline is the union of the schedules followed; so is what is compared.
+            guard followed.allSatisfy({ observed[$0] != nil }) else {
+                // One is on no escalation policy, so `/oncalls` cannot show it: re-read now and then.
                 let age = state.syncedAt.map { now.timeIntervalSince($0) } ?? .infinity
-                if !held.isEmpty && age >= Self.unobservableInterval { disagreeing.insert(scheduleID) }
+                if !held.isEmpty && age >= Self.unobservableInterval { disagreeing.formUnion(followed) }
                 continue
             }
-            if OnCallCoverage.differ(held, seen, from: now, until: until) { disagreeing.insert(scheduleID) }
+            if OnCallCoverage.differ(held, followed.flatMap { observed[$0] ?? [] }, from: now, until: until) { disagreeing.formUnion(followed) }
         }
         return disagreeing
     }

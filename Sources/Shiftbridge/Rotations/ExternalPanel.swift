@@ -6,6 +6,8 @@ import ShiftbridgeCore
 struct ExternalPanel: Component {
     let code: String
     let external: RotationPage.External
+    /// The schedules followed now, if any: a previewed one can join them.
+    let followed: [String]
     let csrf: String
 
     func previewURL(_ id: String) -> String {
@@ -15,7 +17,10 @@ struct ExternalPanel: Component {
 
     var body: Component {
         Div {
-            Paragraph("Bind this rotation to a PagerDuty schedule: its members and who is on duty then come from PagerDuty, and its own schedule and member list are replaced.").class("muted")
+            Paragraph("Bind this rotation to a PagerDuty schedule: its members and who is on duty then come from PagerDuty, and its own schedule and member list are replaced. Follow several (primary and secondary, or regions) and it holds everyone on call in any of them.").class("muted")
+            if !followed.isEmpty {
+                Paragraph("Following now: \(followed.joined(separator: " + ")).").class("muted").id("pd-followed")
+            }
             Form(url: "/rotations/\(code)", method: .get) {
                 Input(type: .search, name: "pd_query", value: external.query, placeholder: "Search PagerDuty schedules by name")
                     .attribute(named: "aria-label", value: "Search PagerDuty schedules by name")
@@ -46,7 +51,16 @@ struct ExternalPanel: Component {
                         CSRFField(token: csrf)
                         Input(type: .hidden, name: "type", value: "pagerduty")
                         Input(type: .hidden, name: "schedule_id", value: preview.id)
-                        Button("Follow this schedule").class("button primary").attribute(named: "type", value: "submit").id("bind-schedule")
+                        Button(followed.isEmpty ? "Follow this schedule" : "Follow only this schedule").class("button primary")
+                            .attribute(named: "type", value: "submit").id("bind-schedule")
+                    }
+                    if !followed.isEmpty && !followed.contains(preview.id) && followed.count < RotationSchedule.maxScheduleIDs {
+                        Form(url: "/rotations/\(code)/schedule", method: .post) {
+                            CSRFField(token: csrf)
+                            Input(type: .hidden, name: "type", value: "pagerduty")
+                            for id in followed + [preview.id] { Input(type: .hidden, name: "schedule_ids[]", value: id) }
+                            Button("Also follow this schedule (\(followed.count + 1) in all)").class("button").attribute(named: "type", value: "submit").id("add-schedule")
+                        }
                     }
                 }
                 .class("card").id("pd-preview")

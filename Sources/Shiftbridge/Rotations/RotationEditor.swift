@@ -87,7 +87,7 @@ struct RotationEditor {
     /// binding to PagerDuty checks the schedule exists, then reads it.
     func setSchedule(_ rotation: Rotation, _ schedule: RotationSchedule, by user: User) async throws -> Rotation {
         try await directory.requireEditor(rotation, user)
-        if let scheduleID = schedule.pagerDutyScheduleID { try await binding.check(scheduleID) }
+        for scheduleID in schedule.pagerDutyScheduleIDs { try await binding.check(scheduleID) }
         let before = rotation.schedule.description
         let now = clock.now()
         try await db.transaction { db in
@@ -102,7 +102,7 @@ struct RotationEditor {
             try await AuditEvent.record(on: db, at: now, actor: user.email, .rotationScheduleChanged, .rotation(rotation),
                                         before: before, after: schedule.description)
         }
-        if schedule.pagerDutyScheduleID != nil { await binding.sync(rotation) }
+        if schedule.followsPagerDuty { await binding.sync(rotation) }
         return rotation
     }
 

@@ -113,7 +113,7 @@ extension RotationPage {
             }
             if model.canEdit, let external = model.external {
                 H2("External: follow a PagerDuty schedule")
-                ExternalPanel(code: model.code, external: external, csrf: context.csrfToken)
+                ExternalPanel(code: model.code, external: external, followed: model.schedule.pagerDutyScheduleIDs, csrf: context.csrfToken)
             }
             if model.canEdit {
                 H2("Schedule")

@@ -21,6 +21,8 @@ extension RotationsAPIController {
         let weekdays: [Int]?
         let time_zone: String
         let schedule_id: String?
+        /// Every PagerDuty schedule followed (several: their union).
+        let schedule_ids: [String]?
         let next_handoff: Date?
 
         init(_ schedule: RotationSchedule, nextHandoff: Date?) {
@@ -28,7 +30,8 @@ extension RotationsAPIController {
             time = schedule.time?.description
             weekdays = schedule.weekdays.isEmpty ? nil : schedule.weekdays
             time_zone = schedule.timeZoneIdentifier ?? "Etc/UTC"
-            schedule_id = schedule.pagerDutyScheduleID
+            schedule_id = schedule.pagerDutyScheduleIDs.first
+            schedule_ids = schedule.followsPagerDuty ? schedule.pagerDutyScheduleIDs : nil
             next_handoff = nextHandoff
         }
     }

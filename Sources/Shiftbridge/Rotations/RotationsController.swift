@@ -132,6 +132,7 @@ struct RotationsController {
 
     struct ScheduleForm: Content {
         var schedule_id: String?
+        var schedule_ids: [String]?
         var type: String?
         var time: String?
         var weekdays: [Int]?
@@ -144,7 +145,8 @@ struct RotationsController {
         let form = try req.content.decode(ScheduleForm.self)
         let days = form.weekdays ?? []
         let input = ScheduleInput(type: form.type ?? "manual", time: form.time?.nilIfEmpty, weekday: days.first, weekdays: days,
-                                  time_zone: form.time_zone?.nilIfEmpty, schedule_id: form.schedule_id?.nilIfEmpty)
+                                  time_zone: form.time_zone?.nilIfEmpty, schedule_id: form.schedule_id?.nilIfEmpty,
+                                  schedule_ids: form.schedule_ids)
         do {
             let schedule = try input.schedule(defaultTimeZone: rotation.schedule.timeZoneIdentifier ?? "Etc/UTC")
             _ = try await req.services.rotationEditor(req.db).setSchedule(rotation, schedule, by: user)

@@ -9,11 +9,13 @@ struct ScheduleInput: Content {
     var weekdays: [Int]?
     var time_zone: String?
     var schedule_id: String?
+    /// Several PagerDuty schedules, followed as their union.
+    var schedule_ids: [String]?
 
     func schedule(defaultTimeZone: String) throws -> RotationSchedule {
         do {
             return try RotationSchedule.parse(type: type, time: time, weekday: weekday, weekdays: weekdays, timeZone: time_zone, scheduleID: schedule_id,
-                                              defaultTimeZone: defaultTimeZone)
+                                              scheduleIDs: schedule_ids, defaultTimeZone: defaultTimeZone)
         } catch {
             throw AppError.invalidField(error.field, error.message)
         }

@@ -1,16 +1,23 @@
 import Foundation
 
 /// How a rotation turns: by hand, on a schedule of its own (daily, weekly, or on chosen
-/// weekdays, at a local time in a time zone), or as a PagerDuty schedule says. One value,
-/// validated here; stored and sent as `{"type": …, "time": "09:00", "weekdays": […],
-/// "time_zone": …, "schedule_id": …}`.
+/// weekdays, at a local time in a time zone), or as PagerDuty says: one schedule, or the
+/// union of several (primary and secondary, follow-the-sun regions). One value, validated
+/// here; stored and sent as `{"type": …, "time": "09:00", "weekdays": […], "time_zone": …,
+/// "schedule_id": …}` (`"schedule_ids": […]` for several).
 public enum RotationSchedule: Equatable, Hashable, Sendable {
     case manual
     case daily(at: TimeOfDay, timeZone: String)
     case weekly(weekday: Int, at: TimeOfDay, timeZone: String)
     /// ISO weekdays (1 = Monday … 7 = Sunday).
     case customDays(Set<Int>, at: TimeOfDay, timeZone: String)
-    case pagerDuty(scheduleID: String)
+    /// Who is on call in any of these schedules (each person once); at least one, no repeats.
+    case pagerDuty(scheduleIDs: [String])
+
+    public static func pagerDuty(scheduleID: String) -> RotationSchedule { .pagerDuty(scheduleIDs: [scheduleID]) }
+
+    /// How many schedules one rotation may follow.
+    public static let maxScheduleIDs = 10
 
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case manual, daily, weekly
@@ -48,10 +55,13 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
 
     public var timeZone: TimeZone { timeZoneIdentifier.flatMap(TimeZone.init(identifier:)) ?? .gmt }
 
-    public var pagerDutyScheduleID: String? {
-        if case .pagerDuty(let id) = self { return id }
-        return nil
+    /// The PagerDuty schedules followed; empty for every other kind.
+    public var pagerDutyScheduleIDs: [String] {
+        if case .pagerDuty(let ids) = self { return ids }
+        return []
     }
+
+    public var followsPagerDuty: Bool { !pagerDutyScheduleIDs.isEmpty }
 
     public var time: TimeOfDay? {
         switch self {
@@ -76,7 +86,7 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
         case .daily(let time, let zone): "daily at \(time) \(zone)"
         case .weekly(let day, let time, let zone): "weekly on \(names[day]) at \(time) \(zone)"
         case .customDays(let days, let time, let zone): "on \(days.sorted().map { names[$0] }.joined(separator: ", ")) at \(time) \(zone)"
-        case .pagerDuty(let id): "PagerDuty schedule \(id)"
+        case .pagerDuty(let ids): ids.count == 1 ? "PagerDuty schedule \(ids[0])" : "PagerDuty schedules \(ids.joined(separator: " + "))"
         }
     }
 
@@ -90,7 +100,7 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
     /// What a form or the API sends, checked: each problem names its field. `timeZone`
     /// falls back to `defaultTimeZone` for automatic schedules.
     public static func parse(type: String, time: String?, weekday: Int?, weekdays: [Int]?, timeZone: String?, scheduleID: String?,
-                             defaultTimeZone: String = "Etc/UTC") throws(Problem) -> RotationSchedule {
+                             scheduleIDs: [String]? = nil, defaultTimeZone: String = "Etc/UTC") throws(Problem) -> RotationSchedule {
         guard let kind = Kind(rawValue: type) else {
             throw Problem(field: "type", message: "expected manual, daily, weekly, weekdays or pagerduty")
         }
@@ -98,11 +108,23 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
         case .manual:
             return .manual
         case .pagerDuty:
-            let id = (scheduleID ?? "").trimmingCharacters(in: .whitespaces)
-            guard !id.isEmpty, id.unicodeScalars.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-                throw Problem(field: "schedule_id", message: "name the PagerDuty schedule to follow, such as PABC123")
+            let field = scheduleIDs == nil ? "schedule_id" : "schedule_ids"
+            let given = (scheduleIDs ?? [scheduleID ?? ""]).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard scheduleIDs == nil || scheduleID == nil else {
+                throw Problem(field: "schedule_ids", message: "send schedule_id for one schedule or schedule_ids for several, not both")
             }
-            return .pagerDuty(scheduleID: id)
+            guard !given.isEmpty, given.count <= maxScheduleIDs else {
+                throw Problem(field: field, message: "name 1 to \(maxScheduleIDs) PagerDuty schedules to follow, such as PABC123")
+            }
+            var ids: [String] = []
+            for id in given {
+                guard !id.isEmpty, id.unicodeScalars.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                    throw Problem(field: field, message: "name the PagerDuty schedule to follow, such as PABC123")
+                }
+                guard !ids.contains(id) else { throw Problem(field: field, message: "\(id) is named twice") }
+                ids.append(id)
+            }
+            return .pagerDuty(scheduleIDs: ids)
         case .daily, .weekly, .customDays:
             let zone = (timeZone?.isEmpty == false ? timeZone : nil) ?? defaultTimeZone
             guard zone.unicodeScalars.count <= 64, TimeZone(identifier: zone) != nil else {
@@ -129,7 +151,7 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
 }
 
 extension RotationSchedule: Codable {
-    enum CodingKeys: String, CodingKey { case type, time, weekdays, timeZone = "time_zone", scheduleID = "schedule_id" }
+    enum CodingKeys: String, CodingKey { case type, time, weekdays, timeZone = "time_zone", scheduleID = "schedule_id", scheduleIDs = "schedule_ids" }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -137,7 +159,11 @@ extension RotationSchedule: Codable {
         try c.encodeIfPresent(time?.description, forKey: .time)
         if !weekdays.isEmpty { try c.encode(weekdays, forKey: .weekdays) }
         try c.encodeIfPresent(timeZoneIdentifier, forKey: .timeZone)
-        try c.encodeIfPresent(pagerDutyScheduleID, forKey: .scheduleID)
+        switch pagerDutyScheduleIDs.count {
+        case 0: break
+        case 1: try c.encode(pagerDutyScheduleIDs[0], forKey: .scheduleID)
+        default: try c.encode(pagerDutyScheduleIDs, forKey: .scheduleIDs)
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -146,7 +172,8 @@ extension RotationSchedule: Codable {
         do {
             self = try Self.parse(type: try c.decode(String.self, forKey: .type), time: try c.decodeIfPresent(String.self, forKey: .time),
                                   weekday: weekdays?.first, weekdays: weekdays, timeZone: try c.decodeIfPresent(String.self, forKey: .timeZone),
-                                  scheduleID: try c.decodeIfPresent(String.self, forKey: .scheduleID))
+                                  scheduleID: try c.decodeIfPresent(String.self, forKey: .scheduleID),
+                                  scheduleIDs: try c.decodeIfPresent([String].self, forKey: .scheduleIDs))
         } catch let problem as Problem {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: problem.description))
         }

@@ -1,0 +1,58 @@
+import Fluent
+import Foundation
+import PagerDutyEmulator
+import PagerDutyKit
+@testable import Shiftbridge
+import Testing
+import Vapor
+import VaporTesting
+
+/// A rotation following several PagerDuty schedules (primary and secondary): its members and
+/// on-duty people are their union; a failed read of any one changes nothing.
+@Suite struct ScheduleUnionTests {
+    @Test func aRotationFollowsTheUnionOfSeveralSchedules() async throws {
+        try await PagerDutySyncTests().withSync { f, primary in
+            let writer = f.emulator.state.createAPIKey(readOnly: false)
+            // A secondary: Dee all day, every day.
+            let created = try await f.raw("POST", "/schedules", ["schedule": [
+                "type": "schedule", "name": "Ops secondary", "time_zone": "Etc/UTC",
+                "schedule_layers": [["start": "2026-03-01T00:00:00Z", "rotation_virtual_start": "2026-03-02T09:00:00Z", "rotation_turn_length_seconds": 86_400,
+                                     "users": [["user": ["id": f.users["dee@elsewhere.com"]!, "type": "user_reference"]]]]],
+            ]], key: writer)
+            let secondary = try #require((created.json["schedule"] as? [String: Any])?["id"] as? String)
+            _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "OPS", "name": "Ops"])
+            let refused = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_ids": [primary, primary]])
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("schedule_ids"))
+            let unknown = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_ids": [primary, "PNOSUCH"]])
+            #expect(unknown.status == .unprocessableEntity && unknown.text.contains("PNOSUCH"))
+
+            let bound = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_ids": [primary, secondary]])
+            #expect(bound.status == .ok, "\(bound.text)")
+            let dto = try bound.decode(RotationsAPIController.RotationDTO.self)
+            #expect(dto.schedule.schedule_ids == [primary, secondary] && dto.schedule.schedule_id == primary)
+            // 08:00: Cat on the primary, Dee on the secondary.
+            #expect(Set(try await f.onDuty("OPS")) == ["cat@example.com", "dee@elsewhere.com"])
+            #expect(Set(try await f.members("OPS").members.map(\.email)) == ["ann@example.com", "ben@example.com", "cat@example.com", "dee@elsewhere.com"])
+            // The primary hands over at 09:00; the secondary's Dee stays.
+            try await f.advance(3600)
+            #expect(Set(try await f.onDuty("OPS")) == ["ann@example.com", "dee@elsewhere.com"])
+
+            // The secondary cannot be read: the last good union stays, and the rotation is stale.
+            _ = try await f.raw("POST", "/_emulator/faults", ["rate": 1, "kinds": ["500"], "paths": ["/schedules/\(secondary)"]])
+            let duty = try await f.sync("OPS")
+            #expect(duty.stale && Set(duty.on_duty.compactMap(\.email)) == ["ann@example.com", "dee@elsewhere.com"])
+            _ = try await f.raw("DELETE", "/_emulator/faults")
+            #expect(try await f.sync("OPS").stale == false)
+            let stored = try #require(try await Rotation.query(on: f.app.db).filter(\.$code == "OPS").first())
+            #expect(stored.schedule == .pagerDuty(scheduleIDs: [primary, secondary]))
+
+            // The dashboard says what is followed, and offers a previewed schedule to join or replace them.
+            _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_id": primary])
+            let browser = Browser(f.app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            let page = try await browser.request(.GET, "/rotations/OPS?pd_query=Ops&preview=\(secondary)").body.string
+            #expect(page.contains("Following now: \(primary).") && page.contains("id=\"add-schedule\""))
+            #expect(page.contains("name=\"schedule_ids[]\" value=\"\(primary)\"") && page.contains("name=\"schedule_ids[]\" value=\"\(secondary)\""))
+        }
+    }
+}
