@@ -130,6 +130,10 @@ extension PagerDutyClient {
 
     // MARK: Policies, incidents, account
 
+    public func escalationPolicy(id: String) async throws -> PDEscalationPolicy {
+        try await send("GET", "/escalation_policies/\(id)", decode: Self.unwrap("escalation_policy", PDEscalationPolicy.self))
+    }
+
     public func escalationPolicies(userIDs: [String] = [], teamIDs: [String] = []) -> ClassicPages<PDEscalationPolicy> {
         ClassicPages(client: self, path: "/escalation_policies", key: "escalation_policies",
                      query: userIDs.map { ("user_ids[]", $0) } + teamIDs.map { ("team_ids[]", $0) }, pageSize: 100)

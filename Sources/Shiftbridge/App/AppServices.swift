@@ -94,7 +94,7 @@ package final class AppServices: Sendable {
 
     func rotationEditor(_ db: any Database) -> RotationEditor {
         RotationEditor(db: db, clock: clock, directory: rotationDirectory(db), dutyChanges: dutyChanges(),
-                       binding: PagerDutyBinding(check: { [self] id in try await pagerDutySync(db).checkSchedule(id) },
+                       binding: PagerDutyBinding(check: { [self] schedule in try await pagerDutySync(db).checkSources(schedule) },
                                                  sync: { [self] rotation in _ = await pagerDutySync(db).sync(rotation) }))
     }
 

@@ -25,15 +25,23 @@ struct PagerDutyRotationSync {
         case sourceMissing
     }
 
-    /// Throws unless PagerDuty has the schedule (before a rotation is bound to it).
-    func checkSchedule(_ scheduleID: String) async throws {
+    /// Throws unless PagerDuty has every schedule, or the policy, `schedule` names (before a
+    /// rotation is bound to them).
+    func checkSources(_ schedule: RotationSchedule) async throws {
         guard let client = try await clients.client() else {
             throw AppError(.conflict, code: "not_connected", "Connect PagerDuty under Settings → Integrations before binding a rotation")
         }
         do {
-            _ = try await client.schedule(id: scheduleID)
-        } catch PagerDutyError.notFound {
-            throw AppError.invalidField("schedule_id", "PagerDuty has no schedule \(scheduleID)")
+            if let policy = schedule.escalationPolicy {
+                do { _ = try await client.escalationPolicy(id: policy.id) } catch PagerDutyError.notFound {
+                    throw AppError.invalidField("escalation_policy_id", "PagerDuty has no escalation policy \(policy.id)")
+                }
+            }
+            for scheduleID in schedule.pagerDutyScheduleIDs {
+                do { _ = try await client.schedule(id: scheduleID) } catch PagerDutyError.notFound {
+                    throw AppError.invalidField(schedule.pagerDutyScheduleIDs.count == 1 ? "schedule_id" : "schedule_ids", "PagerDuty has no schedule \(scheduleID)")
+                }
+            }
         } catch let error as PagerDutyError {
             throw PagerDutyClients.explain(error, baseURL: client.configuration.baseURL, method: nil)
         }
@@ -43,11 +51,23 @@ struct PagerDutyRotationSync {
     /// Any failed or missing read keeps the last good state and marks the rotation stale.
     @discardableResult
     func sync(_ rotation: Rotation) async -> Outcome {
-        let scheduleIDs = rotation.schedule.pagerDutyScheduleIDs
-        guard !scheduleIDs.isEmpty else { return .stale("not bound") }
+        guard rotation.schedule.followsPagerDuty else { return .stale("not bound") }
         let now = clock.now()
         do {
             guard let client = try await clients.client() else { return await markStale(rotation, "PagerDuty is not connected", now: now) }
+            // An escalation policy's levels name the schedules and the users paged directly.
+            var scheduleIDs = rotation.schedule.pagerDutyScheduleIDs
+            var directUserIDs: [String] = []
+            if let policy = rotation.schedule.escalationPolicy {
+                let read: PDEscalationPolicy
+                do { read = try await client.escalationPolicy(id: policy.id) } catch PagerDutyError.notFound {
+                    return await markMissing(rotation, scheduleID: policy.id, now: now)
+                }
+                for target in read.levels.prefix(policy.maxLevel).joined() {
+                    if target.type?.hasPrefix("schedule") == true, !scheduleIDs.contains(target.id) { scheduleIDs.append(target.id) }
+                    if target.type?.hasPrefix("user") == true, !directUserIDs.contains(target.id) { directUserIDs.append(target.id) }
+                }
+            }
             var schedules: [PDSchedule] = []
             for scheduleID in scheduleIDs {
                 do {
@@ -56,18 +76,18 @@ struct PagerDutyRotationSync {
                     return await markMissing(rotation, scheduleID: scheduleID, now: now)
                 }
             }
-            let ids = schedules.flatMap { $0.layerUserIDs + $0.finalEntries.compactMap { $0.user?.id } }
+            let ids = schedules.flatMap { $0.layerUserIDs + $0.finalEntries.compactMap { $0.user?.id } } + directUserIDs
             let users = try await pagerDutyUsers(Array(Set(ids)), client: client, now: now)
             func user(_ id: String, fallbackName: String?) -> PagerDutySyncPlanner.ScheduleUser {
                 PagerDutySyncPlanner.ScheduleUser(id: id, email: users[id]?.email, name: users[id]?.name ?? fallbackName)
             }
             var layerUsers: [PagerDutySyncPlanner.ScheduleUser] = []
-            for id in schedules.flatMap(\.layerUserIDs) where !layerUsers.contains(where: { $0.id == id }) {
+            for id in schedules.flatMap(\.layerUserIDs) + directUserIDs where !layerUsers.contains(where: { $0.id == id }) {
                 layerUsers.append(user(id, fallbackName: nil))
             }
             let snapshot = PagerDutySyncPlanner.Snapshot(
                 layerUsers: layerUsers,
-                entries: schedules.flatMap { schedule in
+                entries: (schedules.flatMap { schedule in
                     schedule.finalEntries.compactMap { entry in
                         // An entry is an override's when an override puts the same person on over its start.
                         let overridden = schedule.overrideEntries.contains { override in
@@ -76,7 +96,10 @@ struct PagerDutyRotationSync {
                         return entry.user.map { PagerDutySyncPlanner.Entry(start: entry.start, end: entry.end, user: user($0.id, fallbackName: $0.name),
                                                                            isOverride: overridden) }
                     }
-                }.sorted { $0.start < $1.start })
+                }
+                // Users a level targets directly are paged whenever the policy is: always on duty.
+                + directUserIDs.map { PagerDutySyncPlanner.Entry(start: now, end: nil, user: user($0, fallbackName: nil)) })
+                    .sorted { $0.start < $1.start })
             let changed = try await apply(snapshot, to: rotation, now: now)
             await clients.record(.success(()))
             return .synced(changedDuty: changed)

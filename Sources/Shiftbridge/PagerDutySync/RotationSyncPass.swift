@@ -28,7 +28,7 @@ struct RotationSyncPass {
         let client = try? await clients.client()
         let changes = await changeFeed.poll(client, db: db, now: now, logger: logger)
         guard await changeFeed.scanDue(now: now, changes: changes) else { return 0 }
-        let bound = try await Rotation.query(on: db).filter(\.$scheduleKind == .pagerDuty).filter(\.$enabled == true).all()
+        let bound = try await Rotation.query(on: db).filter(\.$scheduleKind ~~ RotationSchedule.Kind.followingPagerDuty).filter(\.$enabled == true).all()
         guard !bound.isEmpty else { return 0 }
         let states = Dictionary(try await RotationSync.query(on: db).filter(\.$rotation.$id ~~ bound.compactMap(\.id)).all().map { ($0.$rotation.id, $0) },
                                 uniquingKeysWith: { first, _ in first })
@@ -39,7 +39,7 @@ struct RotationSyncPass {
         }
         let allowance = await changeFeed.refreshAllowance(rotations: bound.count, now: now)
         let decision = SyncScheduling.decide(
-            bound.map { .init(id: $0.id!, scheduleIDs: $0.schedule.pagerDutyScheduleIDs, syncedAt: states[$0.id!]?.syncedAt,
+            bound.map { .init(id: $0.id!, scheduleIDs: $0.schedule.pagerDutySourceIDs, syncedAt: states[$0.id!]?.syncedAt,
                               staleSince: states[$0.id!]?.staleSince) },
             changedSchedules: changed, refreshAllowance: allowance, now: now,
             syncInterval: ChangeFeed.interval, refreshInterval: ChangeFeed.refreshInterval)

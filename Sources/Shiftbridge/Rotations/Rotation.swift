@@ -52,5 +52,5 @@ final class Rotation: Model, @unchecked Sendable {
         }
     }
 
-    var followsPagerDuty: Bool { scheduleKind == .pagerDuty }
+    var followsPagerDuty: Bool { RotationSchedule.Kind.followingPagerDuty.contains(scheduleKind) }
 }

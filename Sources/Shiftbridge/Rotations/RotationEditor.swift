@@ -87,7 +87,7 @@ struct RotationEditor {
     /// binding to PagerDuty checks the schedule exists, then reads it.
     func setSchedule(_ rotation: Rotation, _ schedule: RotationSchedule, by user: User) async throws -> Rotation {
         try await directory.requireEditor(rotation, user)
-        for scheduleID in schedule.pagerDutyScheduleIDs { try await binding.check(scheduleID) }
+        if schedule.followsPagerDuty { try await binding.check(schedule) }
         let before = rotation.schedule.description
         let now = clock.now()
         try await db.transaction { db in
@@ -150,7 +150,7 @@ struct RotationEditor {
 
     /// Disconnecting PagerDuty: bound rotations become manual and keep their members.
     static func revertPagerDutyBound(on db: any Database, actor: String, at now: Date) async throws {
-        for rotation in try await Rotation.query(on: db).filter(\.$scheduleKind == .pagerDuty).all() {
+        for rotation in try await Rotation.query(on: db).filter(\.$scheduleKind ~~ RotationSchedule.Kind.followingPagerDuty).all() {
             let before = rotation.schedule.description
             rotation.schedule = .manual
             rotation.position = 0

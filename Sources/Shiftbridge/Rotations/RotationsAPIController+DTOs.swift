@@ -23,6 +23,8 @@ extension RotationsAPIController {
         let schedule_id: String?
         /// Every PagerDuty schedule followed (several: their union).
         let schedule_ids: [String]?
+        let escalation_policy_id: String?
+        let max_level: Int?
         let next_handoff: Date?
 
         init(_ schedule: RotationSchedule, nextHandoff: Date?) {
@@ -31,7 +33,9 @@ extension RotationsAPIController {
             weekdays = schedule.weekdays.isEmpty ? nil : schedule.weekdays
             time_zone = schedule.timeZoneIdentifier ?? "Etc/UTC"
             schedule_id = schedule.pagerDutyScheduleIDs.first
-            schedule_ids = schedule.followsPagerDuty ? schedule.pagerDutyScheduleIDs : nil
+            schedule_ids = schedule.pagerDutyScheduleIDs.isEmpty ? nil : schedule.pagerDutyScheduleIDs
+            escalation_policy_id = schedule.escalationPolicy?.id
+            max_level = schedule.escalationPolicy?.maxLevel
             next_handoff = nextHandoff
         }
     }

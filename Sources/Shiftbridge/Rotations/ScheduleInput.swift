@@ -11,11 +11,15 @@ struct ScheduleInput: Content {
     var schedule_id: String?
     /// Several PagerDuty schedules, followed as their union.
     var schedule_ids: [String]?
+    /// An escalation policy: everyone it would page at levels 1…max_level.
+    var escalation_policy_id: String?
+    var max_level: Int?
 
     func schedule(defaultTimeZone: String) throws -> RotationSchedule {
         do {
             return try RotationSchedule.parse(type: type, time: time, weekday: weekday, weekdays: weekdays, timeZone: time_zone, scheduleID: schedule_id,
-                                              scheduleIDs: schedule_ids, defaultTimeZone: defaultTimeZone)
+                                              scheduleIDs: schedule_ids, escalationPolicyID: escalation_policy_id, maxLevel: max_level,
+                                              defaultTimeZone: defaultTimeZone)
         } catch {
             throw AppError.invalidField(error.field, error.message)
         }

@@ -14,15 +14,25 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
     /// Who is on call in any of these schedules (each person once); at least one, no repeats.
     case pagerDuty(scheduleIDs: [String])
 
+    /// Everyone PagerDuty would page at levels 1…maxLevel of an escalation policy: on call in
+    /// the schedules those levels target, and the users they target directly.
+    case pagerDutyEscalationPolicy(id: String, maxLevel: Int)
+
     public static func pagerDuty(scheduleID: String) -> RotationSchedule { .pagerDuty(scheduleIDs: [scheduleID]) }
 
     /// How many schedules one rotation may follow.
     public static let maxScheduleIDs = 10
+    /// PagerDuty allows 20 escalation levels.
+    public static let maxLevels = 20
 
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case manual, daily, weekly
         case customDays = "weekdays"
         case pagerDuty = "pagerduty"
+        case pagerDutyEscalationPolicy = "pagerduty_escalation_policy"
+
+        /// The kinds whose people come from PagerDuty.
+        public static let followingPagerDuty: [Kind] = [.pagerDuty, .pagerDutyEscalationPolicy]
     }
 
     public var kind: Kind {
@@ -32,13 +42,14 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
         case .weekly: .weekly
         case .customDays: .customDays
         case .pagerDuty: .pagerDuty
+        case .pagerDutyEscalationPolicy: .pagerDutyEscalationPolicy
         }
     }
 
     /// When it hands over on its own; nil when people (or PagerDuty) decide.
     public var cadence: Cadence? {
         switch self {
-        case .manual, .pagerDuty: nil
+        case .manual, .pagerDuty, .pagerDutyEscalationPolicy: nil
         case .daily(let time, _): .daily(at: time)
         case .weekly(let day, let time, _): .weekly(weekday: day, at: time)
         case .customDays(let days, let time, _): .weekdays(days, at: time)
@@ -48,7 +59,7 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
     /// The zone an automatic schedule keeps its local time in.
     public var timeZoneIdentifier: String? {
         switch self {
-        case .manual, .pagerDuty: nil
+        case .manual, .pagerDuty, .pagerDutyEscalationPolicy: nil
         case .daily(_, let zone), .weekly(_, _, let zone), .customDays(_, _, let zone): zone
         }
     }
@@ -61,11 +72,20 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
         return []
     }
 
-    public var followsPagerDuty: Bool { !pagerDutyScheduleIDs.isEmpty }
+    /// The escalation policy followed, and how many of its levels.
+    public var escalationPolicy: (id: String, maxLevel: Int)? {
+        if case .pagerDutyEscalationPolicy(let id, let maxLevel) = self { return (id, maxLevel) }
+        return nil
+    }
+
+    public var followsPagerDuty: Bool { Kind.followingPagerDuty.contains(kind) }
+
+    /// What PagerDuty changes to watch for this rotation: its schedules, or its policy.
+    public var pagerDutySourceIDs: [String] { escalationPolicy.map { [$0.id] } ?? pagerDutyScheduleIDs }
 
     public var time: TimeOfDay? {
         switch self {
-        case .manual, .pagerDuty: nil
+        case .manual, .pagerDuty, .pagerDutyEscalationPolicy: nil
         case .daily(let time, _), .weekly(_, let time, _), .customDays(_, let time, _): time
         }
     }
@@ -87,6 +107,8 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
         case .weekly(let day, let time, let zone): "weekly on \(names[day]) at \(time) \(zone)"
         case .customDays(let days, let time, let zone): "on \(days.sorted().map { names[$0] }.joined(separator: ", ")) at \(time) \(zone)"
         case .pagerDuty(let ids): ids.count == 1 ? "PagerDuty schedule \(ids[0])" : "PagerDuty schedules \(ids.joined(separator: " + "))"
+        case .pagerDutyEscalationPolicy(let id, let maxLevel):
+            maxLevel == 1 ? "PagerDuty escalation policy \(id), level 1" : "PagerDuty escalation policy \(id), levels 1–\(maxLevel)"
         }
     }
 
@@ -100,9 +122,10 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
     /// What a form or the API sends, checked: each problem names its field. `timeZone`
     /// falls back to `defaultTimeZone` for automatic schedules.
     public static func parse(type: String, time: String?, weekday: Int?, weekdays: [Int]?, timeZone: String?, scheduleID: String?,
-                             scheduleIDs: [String]? = nil, defaultTimeZone: String = "Etc/UTC") throws(Problem) -> RotationSchedule {
+                             scheduleIDs: [String]? = nil, escalationPolicyID: String? = nil, maxLevel: Int? = nil,
+                             defaultTimeZone: String = "Etc/UTC") throws(Problem) -> RotationSchedule {
         guard let kind = Kind(rawValue: type) else {
-            throw Problem(field: "type", message: "expected manual, daily, weekly, weekdays or pagerduty")
+            throw Problem(field: "type", message: "expected manual, daily, weekly, weekdays, pagerduty or pagerduty_escalation_policy")
         }
         switch kind {
         case .manual:
@@ -125,6 +148,16 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
                 ids.append(id)
             }
             return .pagerDuty(scheduleIDs: ids)
+        case .pagerDutyEscalationPolicy:
+            let id = (escalationPolicyID ?? "").trimmingCharacters(in: .whitespaces)
+            guard !id.isEmpty, id.unicodeScalars.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+                throw Problem(field: "escalation_policy_id", message: "name the PagerDuty escalation policy to follow, such as PABC123")
+            }
+            let levels = maxLevel ?? 1
+            guard (1...maxLevels).contains(levels) else {
+                throw Problem(field: "max_level", message: "from 1 to \(maxLevels): the levels of the policy whose people are on duty")
+            }
+            return .pagerDutyEscalationPolicy(id: id, maxLevel: levels)
         case .daily, .weekly, .customDays:
             let zone = (timeZone?.isEmpty == false ? timeZone : nil) ?? defaultTimeZone
             guard zone.unicodeScalars.count <= 64, TimeZone(identifier: zone) != nil else {
@@ -151,7 +184,8 @@ public enum RotationSchedule: Equatable, Hashable, Sendable {
 }
 
 extension RotationSchedule: Codable {
-    enum CodingKeys: String, CodingKey { case type, time, weekdays, timeZone = "time_zone", scheduleID = "schedule_id", scheduleIDs = "schedule_ids" }
+    enum CodingKeys: String, CodingKey { case type, time, weekdays, timeZone = "time_zone", scheduleID = "schedule_id", scheduleIDs = "schedule_ids"
+        case escalationPolicyID = "escalation_policy_id", maxLevel = "max_level" }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -164,6 +198,10 @@ extension RotationSchedule: Codable {
         case 1: try c.encode(pagerDutyScheduleIDs[0], forKey: .scheduleID)
         default: try c.encode(pagerDutyScheduleIDs, forKey: .scheduleIDs)
         }
+        if let policy = escalationPolicy {
+            try c.encode(policy.id, forKey: .escalationPolicyID)
+            try c.encode(policy.maxLevel, forKey: .maxLevel)
+        }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -173,7 +211,9 @@ extension RotationSchedule: Codable {
             self = try Self.parse(type: try c.decode(String.self, forKey: .type), time: try c.decodeIfPresent(String.self, forKey: .time),
                                   weekday: weekdays?.first, weekdays: weekdays, timeZone: try c.decodeIfPresent(String.self, forKey: .timeZone),
                                   scheduleID: try c.decodeIfPresent(String.self, forKey: .scheduleID),
-                                  scheduleIDs: try c.decodeIfPresent([String].self, forKey: .scheduleIDs))
+                                  scheduleIDs: try c.decodeIfPresent([String].self, forKey: .scheduleIDs),
+                                  escalationPolicyID: try c.decodeIfPresent(String.self, forKey: .escalationPolicyID),
+                                  maxLevel: try c.decodeIfPresent(Int.self, forKey: .maxLevel))
         } catch let problem as Problem {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: problem.description))
         }

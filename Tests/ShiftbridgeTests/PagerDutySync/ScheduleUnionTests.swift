@@ -55,4 +55,34 @@ import VaporTesting
             #expect(page.contains("name=\"schedule_ids[]\" value=\"\(primary)\"") && page.contains("name=\"schedule_ids[]\" value=\"\(secondary)\""))
         }
     }
+
+    @Test func aRotationFollowsTheLevelsOfAnEscalationPolicy() async throws {
+        try await PagerDutySyncTests().withSync { f, primary in
+            let writer = f.emulator.state.createAPIKey(readOnly: false)
+            // Level 1: the primary schedule; level 2: Dee, targeted directly.
+            let created = try await f.raw("POST", "/escalation_policies", ["escalation_policy": [
+                "type": "escalation_policy", "name": "Ops escalation", "escalation_rules": [
+                    ["escalation_delay_in_minutes": 30, "targets": [["id": primary, "type": "schedule_reference"]]],
+                    ["escalation_delay_in_minutes": 30, "targets": [["id": f.users["dee@elsewhere.com"]!, "type": "user_reference"]]],
+                ]]], key: writer)
+            let policy = try #require((created.json["escalation_policy"] as? [String: Any])?["id"] as? String)
+            _ = try await f.api.call(.POST, "/api/v1/rotations", ["code": "ESC", "name": "Escalation"])
+            let unknown = try await f.api.call(.PUT, "/api/v1/rotations/ESC/schedule", ["type": "pagerduty_escalation_policy", "escalation_policy_id": "PNOSUCH"])
+            #expect(unknown.status == .unprocessableEntity && unknown.text.contains("escalation_policy_id"))
+            let tooDeep = try await f.api.call(.PUT, "/api/v1/rotations/ESC/schedule", ["type": "pagerduty_escalation_policy", "escalation_policy_id": policy, "max_level": 21])
+            #expect(tooDeep.status == .unprocessableEntity && tooDeep.text.contains("max_level"))
+
+            let first = try await f.api.call(.PUT, "/api/v1/rotations/ESC/schedule", ["type": "pagerduty_escalation_policy", "escalation_policy_id": policy, "max_level": 1])
+            #expect(first.status == .ok, "\(first.text)")
+            let dto = try first.decode(RotationsAPIController.RotationDTO.self)
+            #expect(dto.schedule.type == "pagerduty_escalation_policy" && dto.schedule.escalation_policy_id == policy && dto.schedule.max_level == 1)
+            #expect(try await f.onDuty("ESC") == ["cat@example.com"])  // level 1 only: whoever the primary has on call
+
+            _ = try await f.api.call(.PUT, "/api/v1/rotations/ESC/schedule", ["type": "pagerduty_escalation_policy", "escalation_policy_id": policy, "max_level": 2])
+            #expect(Set(try await f.onDuty("ESC")) == ["cat@example.com", "dee@elsewhere.com"])  // and Dee, paged directly at level 2
+            try await f.advance(3600)
+            #expect(Set(try await f.onDuty("ESC")) == ["ann@example.com", "dee@elsewhere.com"])
+            #expect(try await f.members("ESC").members.map(\.email).contains("dee@elsewhere.com"))
+        }
+    }
 }
