@@ -65,6 +65,20 @@ struct ExternalPanel: Component {
                 }
                 .class("card").id("pd-preview")
             }
+            Element(name: "details") {
+                Element(name: "summary") { Text("Or follow an escalation policy: everyone PagerDuty would page at its first levels") }
+                Form(url: "/rotations/\(code)/schedule", method: .post) {
+                    CSRFField(token: csrf)
+                    Input(type: .hidden, name: "type", value: "pagerduty_escalation_policy")
+                    Div {
+                        FormField(label: "Escalation policy id", name: "escalation_policy_id", autocomplete: "off", hint: "Such as PABC123, from the policy's page in PagerDuty")
+                        FormField(label: "Levels 1 to", name: "max_level", type: .number, value: "1", hint: "Schedules and users those levels target are on duty")
+                    }
+                    .class("form-grid")
+                    Button("Follow this escalation policy").class("button").attribute(named: "type", value: "submit").id("bind-policy")
+                }
+            }
+            .class("advanced")
         }
         .class("card")
     }

@@ -133,6 +133,8 @@ struct RotationsController {
     struct ScheduleForm: Content {
         var schedule_id: String?
         var schedule_ids: [String]?
+        var escalation_policy_id: String?
+        var max_level: Int?
         var type: String?
         var time: String?
         var weekdays: [Int]?
@@ -146,7 +148,7 @@ struct RotationsController {
         let days = form.weekdays ?? []
         let input = ScheduleInput(type: form.type ?? "manual", time: form.time?.nilIfEmpty, weekday: days.first, weekdays: days,
                                   time_zone: form.time_zone?.nilIfEmpty, schedule_id: form.schedule_id?.nilIfEmpty,
-                                  schedule_ids: form.schedule_ids)
+                                  schedule_ids: form.schedule_ids, escalation_policy_id: form.escalation_policy_id?.nilIfEmpty, max_level: form.max_level)
         do {
             let schedule = try input.schedule(defaultTimeZone: rotation.schedule.timeZoneIdentifier ?? "Etc/UTC")
             _ = try await req.services.rotationEditor(req.db).setSchedule(rotation, schedule, by: user)

@@ -83,6 +83,16 @@ import VaporTesting
             try await f.advance(3600)
             #expect(Set(try await f.onDuty("ESC")) == ["ann@example.com", "dee@elsewhere.com"])
             #expect(try await f.members("ESC").members.map(\.email).contains("dee@elsewhere.com"))
+
+            // The same from the dashboard's External group.
+            let browser = Browser(f.app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            let page = try await browser.request(.GET, "/rotations/ESC")
+            #expect(page.body.string.contains("PagerDuty escalation policy \(policy), levels 1–2") && page.body.string.contains("id=\"bind-policy\""))
+            let bound = try await browser.request(.POST, "/rotations/ESC/schedule", form: [
+                "type": "pagerduty_escalation_policy", "escalation_policy_id": policy, "max_level": "1", "_csrf": try browser.csrfToken(from: page)])
+            #expect(bound.status == .seeOther)
+            #expect(try await f.onDuty("ESC") == ["ann@example.com"])
         }
     }
 }
