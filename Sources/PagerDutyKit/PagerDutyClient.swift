@@ -14,6 +14,8 @@ public struct PagerDutyClientConfiguration: Sendable {
     /// The email PagerDuty requires in `From` when an account key creates users.
     public var fromEmail: String?
     public var userAgent = "Shiftbridge (+https://github.com/shiftbridge)"
+    /// What this client's requests are for: the credential's budget serves urgent ones first.
+    public var priority = RequestPriority.sync
 
     public init(baseURL: String, fromEmail: String? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -58,7 +60,7 @@ public final class PagerDutyClient: Sendable {
         var lastError: PagerDutyError = .transport("no attempt made")
         while attempt < configuration.maxAttempts {
             attempt += 1
-            try await pacer.acquire()
+            try await pacer.acquire(priority: configuration.priority)
             var headers: [(String, String)] = [
                 ("Accept", "application/vnd.pagerduty+json;version=2"),
                 ("User-Agent", configuration.userAgent),
@@ -122,6 +124,12 @@ public final class PagerDutyClient: Sendable {
             }
         }
         throw lastError
+    }
+
+    /// Requests this client's credential sent in the last minute (in this process), by purpose.
+    public func requestsInLastMinute() async -> (total: Int, byPurpose: [String: Int], limit: Int) {
+        let usage = await pacer.lastMinute()
+        return (usage.total, usage.byPurpose, pacer.requestsPerMinute)
     }
 
     /// Exponential backoff with jitter: half to all of base·2ⁿ, capped.

@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
 
-/// Keeps one credential's requests under PagerDuty's 960 per minute, serially.
+/// Keeps one credential's requests under PagerDuty's 960 per minute, serially, serving the
+/// most urgent first: a request waits while a more urgent one waits, and provisioning and
+/// reports leave the last fifth of the burst to handoffs and sync.
 ///
 /// A token bucket: 15.5 per second sustained, and a burst of up to 100 back-to-back (a
 /// 10,000-user list is 100 pages, read in about a second rather than six). PagerDuty counts
@@ -15,6 +17,10 @@ public actor RequestPacer {
     private var lastRefill: ContinuousClock.Instant
     private var pausedUntil: ContinuousClock.Instant?
     private let clock = ContinuousClock()
+    private var waiting: [RequestPriority: Int] = [:]
+    /// When each request of the last minute went out, and what for.
+    private var spent: [(at: ContinuousClock.Instant, priority: RequestPriority)] = []
+    public let requestsPerMinute: Int
 
     private static let registry = PacerRegistry()
 
@@ -25,6 +31,7 @@ public actor RequestPacer {
     }
 
     public init(requestsPerMinute: Int = 930, burst: Int = 100) {
+        self.requestsPerMinute = requestsPerMinute
         ratePerSecond = Double(requestsPerMinute) / 60
         self.burst = Double(burst)
         tokens = Double(burst)
@@ -32,7 +39,9 @@ public actor RequestPacer {
     }
 
     /// Waits until a request may be sent, then takes its slot.
-    public func acquire() async throws {
+    public func acquire(priority: RequestPriority = .sync) async throws {
+        waiting[priority, default: 0] += 1
+        defer { waiting[priority, default: 1] -= 1 }
         while true {
             let now = clock.now
             if let pausedUntil, pausedUntil > now {
@@ -40,13 +49,26 @@ public actor RequestPacer {
                 continue
             }
             refill(now)
-            if tokens >= 1 {
+            let urgentWaiting = waiting.contains { $0.key < priority && $0.value > 0 }
+            let floor = priority >= .provisioning ? burst / 5 : 0
+            if tokens >= 1 + floor && !urgentWaiting {
                 tokens -= 1
+                spent.append((now, priority))
+                if spent.count > 4 * requestsPerMinute { spent.removeFirst(spent.count - 2 * requestsPerMinute) }
                 return
             }
-            let wait = (1 - tokens) / ratePerSecond
+            let wait = max(0.02, (1 + floor - tokens) / ratePerSecond)
             try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
         }
+    }
+
+    /// Requests sent in the last minute, in all and by what they were for.
+    public func lastMinute() -> (total: Int, byPurpose: [String: Int]) {
+        let since = clock.now - .seconds(60)
+        spent.removeAll { $0.at < since }
+        var byPurpose: [String: Int] = [:]
+        for entry in spent { byPurpose[entry.priority.label, default: 0] += 1 }
+        return (spent.count, byPurpose)
     }
 
     /// Reads PagerDuty's rate-limit headers; pauses when the window is spent.

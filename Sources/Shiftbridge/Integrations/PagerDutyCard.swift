@@ -56,6 +56,11 @@ struct PagerDutyCard: Component {
             if let detail = summary.status_detail, summary.status != "active" { FactRow(term: "Problem", value: detail) }
             FactRow(term: "Connected", value: "\(summary.connected_at?.displayString ?? "—") by \(summary.connected_by ?? "—")")
             FactRow(term: "Last successful call", value: summary.last_success_at?.displayString ?? "—")
+            if let used = summary.requests_last_minute, let limit = summary.request_limit {
+                FactRow(term: "Requests, last minute", value: "\(used) of \(limit)" + ((summary.requests_by_purpose ?? [:]).isEmpty ? "" : ": "
+                    + (summary.requests_by_purpose ?? [:]).sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
+                        id: "pagerduty-budget")
+            }
             FactRow(term: "API", value: summary.base_url ?? "")
         }
         .class("facts")

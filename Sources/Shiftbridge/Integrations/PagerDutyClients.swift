@@ -16,7 +16,7 @@ struct PagerDutyClients {
 
     /// A client on the stored connection, or nil when disconnected. OAuth tokens refresh
     /// themselves; every rotated token is sealed and saved before it is used.
-    func client() async throws -> PagerDutyClient? {
+    func client(for priority: RequestPriority = .sync) async throws -> PagerDutyClient? {
         guard let connection = try await PagerDutyConnection.current(on: db) else { return nil }
         // A connection stored when the policy allowed more: its credential stays here.
         guard policy.allowsStoredAPIBase(connection.baseURL, vendor: .pagerDutyAPI),
@@ -28,9 +28,9 @@ struct PagerDutyClients {
         switch connection.method {
         case .apiKey:
             guard let sealed = connection.sealedAPIKey else { return nil }
-            return make(credential: .apiKey(try secrets.open(sealed)), baseURL: connection.baseURL, quick: false)
+            return make(credential: .apiKey(try secrets.open(sealed)), baseURL: connection.baseURL, quick: false, priority: priority)
         case .oauth:
-            return make(credential: .oauth(try tokenProvider(for: connection)), baseURL: connection.baseURL, quick: false)
+            return make(credential: .oauth(try tokenProvider(for: connection)), baseURL: connection.baseURL, quick: false, priority: priority)
         }
     }
 
@@ -62,8 +62,9 @@ struct PagerDutyClients {
         }
     }
 
-    func make(credential: PagerDutyCredential, baseURL: String, quick: Bool) -> PagerDutyClient {
+    func make(credential: PagerDutyCredential, baseURL: String, quick: Bool, priority: RequestPriority = .report) -> PagerDutyClient {
         var configuration = PagerDutyClientConfiguration(baseURL: baseURL)
+        configuration.priority = priority
         if quick {
             // Validation answers a person waiting on a form: one try, soon over.
             configuration.maxAttempts = 1

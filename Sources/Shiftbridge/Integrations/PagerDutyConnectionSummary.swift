@@ -16,6 +16,10 @@ struct PagerDutyConnectionSummary: Content, Equatable {
     var account: String?
     var last_success_at: Date?
     var status_detail: String?
+    /// This instance's requests on the credential in the last minute, against PagerDuty's limit, by purpose.
+    var requests_last_minute: Int?
+    var request_limit: Int?
+    var requests_by_purpose: [String: Int]?
 
     static let disconnected = PagerDutyConnectionSummary(status: "disconnected")
 

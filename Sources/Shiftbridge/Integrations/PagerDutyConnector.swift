@@ -20,7 +20,14 @@ struct PagerDutyConnector {
 
     func summary() async throws -> PagerDutyConnectionSummary {
         guard let connection = try await PagerDutyConnection.current(on: db) else { return .disconnected }
-        return PagerDutyConnectionSummary(connection)
+        var summary = PagerDutyConnectionSummary(connection)
+        if let client = try? await clients.client(for: .report) {
+            let usage = await client.requestsInLastMinute()
+            summary.requests_last_minute = usage.total
+            summary.request_limit = 960
+            summary.requests_by_purpose = usage.byPurpose
+        }
+        return summary
     }
 
     /// Validates the key against PagerDuty (it must read users and schedules) and only then
@@ -69,7 +76,7 @@ struct PagerDutyConnector {
 
     /// Schedules in PagerDuty whose name matches, for binding rotations.
     func schedules(matching query: String?) async throws -> [PDSchedule] {
-        guard let client = try await clients.client() else {
+        guard let client = try await clients.client(for: .report) else {
             throw AppError(.conflict, code: "not_connected", "PagerDuty is not connected. Connect it under Settings → Integrations.")
         }
         do {

@@ -28,7 +28,7 @@ struct PagerDutyRotationSync {
     /// Throws unless PagerDuty has every schedule, or the policy, `schedule` names (before a
     /// rotation is bound to them).
     func checkSources(_ schedule: RotationSchedule) async throws {
-        guard let client = try await clients.client() else {
+        guard let client = try await clients.client(for: .handoff) else {
             throw AppError(.conflict, code: "not_connected", "Connect PagerDuty under Settings → Integrations before binding a rotation")
         }
         do {
@@ -50,11 +50,11 @@ struct PagerDutyRotationSync {
     /// One sync: every schedule the rotation follows, read whole; the union is what it holds.
     /// Any failed or missing read keeps the last good state and marks the rotation stale.
     @discardableResult
-    func sync(_ rotation: Rotation) async -> Outcome {
+    func sync(_ rotation: Rotation, priority: RequestPriority = .handoff) async -> Outcome {
         guard rotation.schedule.followsPagerDuty else { return .stale("not bound") }
         let now = clock.now()
         do {
-            guard let client = try await clients.client() else { return await markStale(rotation, "PagerDuty is not connected", now: now) }
+            guard let client = try await clients.client(for: priority) else { return await markStale(rotation, "PagerDuty is not connected", now: now) }
             // An escalation policy's levels name the schedules and the users paged directly.
             var scheduleIDs = rotation.schedule.pagerDutyScheduleIDs
             var directUserIDs: [String] = []

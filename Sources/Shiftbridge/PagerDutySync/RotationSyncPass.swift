@@ -25,7 +25,7 @@ struct RotationSyncPass {
     @discardableResult
     func run(holder: String) async throws -> Int {
         let now = clock.now()
-        let client = try? await clients.client()
+        let client = try? await clients.client(for: .handoff)
         let changes = await changeFeed.poll(client, db: db, now: now, logger: logger)
         guard await changeFeed.scanDue(now: now, changes: changes) else { return 0 }
         let bound = try await Rotation.query(on: db).filter(\.$scheduleKind ~~ RotationSchedule.Kind.followingPagerDuty).filter(\.$enabled == true).all()
@@ -46,10 +46,13 @@ struct RotationSyncPass {
         await changeFeed.spendRefreshes(decision.refreshes)
         let byID = Dictionary(uniqueKeysWithValues: bound.map { ($0.id!, $0) })
         var synced = 0
-        for id in decision.due {
+        // The refreshes come last in `due`; what changed (or was never read) comes first and
+        // is what handoffs depend on.
+        let urgent = decision.due.count - decision.refreshes
+        for (index, id) in decision.due.enumerated() {
             guard let rotation = byID[id],
                   try await Leases.acquire("rotation-sync:\(id)", ttl: ChangeFeed.interval - 5, on: db, holder: holder, now: now) else { continue }
-            await sync.sync(rotation)
+            await sync.sync(rotation, priority: index < urgent ? .handoff : .sync)
             synced += 1
         }
         return synced

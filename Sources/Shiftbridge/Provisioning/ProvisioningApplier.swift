@@ -27,7 +27,7 @@ struct ProvisioningApplier {
         if let runID { running = running.filter(\.$id == runID) }
         let applying = try await running.sort(\.$createdAt).all()
         guard !applying.isEmpty else { return 0 }
-        guard let client = try await clients.client() else {
+        guard let client = try await clients.client(for: .provisioning) else {
             for run in applying { try await fail(run, "PagerDuty is not connected: connect it under Settings → Integrations, then start a new run") }
             return 0
         }

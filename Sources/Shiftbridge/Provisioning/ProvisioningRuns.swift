@@ -43,7 +43,7 @@ struct ProvisioningRuns {
 
     /// Read everything, decide with the pure planner, then write the whole plan at once.
     private func plan(dryRun: Bool, actor: String) async throws -> ProvisioningRun {
-        guard let connection = try await PagerDutyConnection.current(on: db), let client = try await clients.client() else {
+        guard let connection = try await PagerDutyConnection.current(on: db), let client = try await clients.client(for: .provisioning) else {
             throw AppError(.conflict, code: "not_connected", "Connect PagerDuty under Settings → Integrations first")
         }
         if !dryRun && connection.readOnly {

@@ -92,7 +92,7 @@ struct RotationsController {
     /// The External group: offered only while PagerDuty is connected.
     private func external(_ req: Request) async throws -> RotationPage.External? {
         let clients = req.services.pagerDutyClients(req.db)
-        guard let client = try? await clients.client() else { return nil }
+        guard let client = try? await clients.client(for: .report) else { return nil }
         let query = try req.queryText("pd_query")
         let previewID = try req.queryText("preview", maxLength: 64)
         var found: [RotationPage.External.Found] = []

@@ -83,6 +83,9 @@ import VaporTesting
             try await f.advance(3600)
             #expect(Set(try await f.onDuty("ESC")) == ["ann@example.com", "dee@elsewhere.com"])
             #expect(try await f.members("ESC").members.map(\.email).contains("dee@elsewhere.com"))
+            // The card counts the credential's requests of the last minute, by what they were for.
+            let card = try await f.api.get("/api/v1/integrations/pagerduty", as: PagerDutyConnectionSummary.self)
+            #expect((card.requests_last_minute ?? 0) >= 4 && card.request_limit == 960 && (card.requests_by_purpose?["handoffs"] ?? 0) >= 4)
 
             // The same from the dashboard's External group.
             let browser = Browser(f.app)
