@@ -16,7 +16,16 @@ actor ChangeFeed {
     }
 
     static let interval: TimeInterval = 60
+    /// How often each rotation is read again anyway: hourly while changes are found by polling
+    /// on-calls; daily while audit records say what changed (the 14-day held window is then
+    /// extended well before it runs out).
     static let refreshInterval: TimeInterval = 3600
+    static let followingRefreshInterval: TimeInterval = 86_400
+
+    /// The refresh interval for the way changes are found now.
+    func currentRefreshInterval(now: Date) -> TimeInterval {
+        lastRead != nil && (unavailableUntil.map { now >= $0 } ?? true) ? Self.followingRefreshInterval : Self.refreshInterval
+    }
 
     private var lastRead: Date?
     private var unavailableUntil: Date?
@@ -48,7 +57,7 @@ actor ChangeFeed {
         do {
             // A few seconds of overlap: records are stamped by PagerDuty's clock, not ours.
             let since = (lastRead ?? now.addingTimeInterval(-Self.interval)).addingTimeInterval(-10)
-            let records = try await client.auditRecords(since: since, rootResourceTypes: ["schedules", "users"]).collect()
+            let records = try await client.auditRecords(since: since, rootResourceTypes: ["schedules", "users", "escalation_policies"]).collect()
             lastRead = now
             let fresh = records.filter { !seen.contains($0.id) }
             seen = Set(records.map(\.id))
@@ -56,7 +65,9 @@ actor ChangeFeed {
             var users: [String] = []
             for record in fresh {
                 guard let id = record.rootResource?.id else { continue }
-                if record.rootResource?.type?.hasPrefix("schedule") == true { schedules.insert(id) } else { users.append(id) }
+                // A changed schedule or escalation policy: the rotations following it are read again.
+                let type = record.rootResource?.type ?? ""
+                if type.hasPrefix("schedule") || type.hasPrefix("escalation_policy") { schedules.insert(id) } else { users.append(id) }
             }
             // A changed user's email or name is read again on the next sync that needs it.
             if !users.isEmpty { try await PagerDutyUserRecord.query(on: db).filter(\.$id ~~ users).delete() }
@@ -105,7 +116,7 @@ actor ChangeFeed {
     func refreshAllowance(rotations: Int, now: Date) -> Int {
         let elapsed = lastCredit.map { max(0, now.timeIntervalSince($0)) } ?? 0
         lastCredit = now
-        let perSecond = Double(rotations) / Self.refreshInterval
+        let perSecond = Double(rotations) / currentRefreshInterval(now: now)
         refreshCredit = min(refreshCredit + elapsed * perSecond, perSecond * 60 + 1)
         return Int(refreshCredit)
     }
