@@ -128,23 +128,6 @@ struct SlackControl: Sendable {
         }
     }
 
-    /// Groups with members, channels with topics and message counts: what a test reads back.
-    static func state(_ storage: SlackWorkspace.Storage) -> [String: JSON] {
-        let groups = storage.groupOrder.compactMap { storage.groups[$0] }.map { group -> JSON in
-            ["id": .string(group.id), "handle": .string(group.handle), "name": .string(group.name), "users": .array(group.users.map(JSON.string)),
-             "enabled": .bool(group.isEnabled), "member_updates": .int(group.memberUpdates)]
-        }
-        let channels = storage.channels.values.filter { !$0.isIM }.sorted { $0.name < $1.name }.map { channel -> JSON in
-            ["id": .string(channel.id), "name": .string(channel.name), "topic": .string(channel.topic), "messages": .int(channel.messages.count)]
-        }
-        let directMessages = storage.channels.values.filter(\.isIM).flatMap { channel in
-            channel.messages.map { message -> JSON in
-                ["to": .string(channel.members.first { $0 != message.user } ?? ""), "text": .string(message.text), "ts": .string(message.ts)]
-            }
-        }
-        return ["usergroups": .array(groups), "channels": .array(channels), "direct_messages": .array(directMessages)]
-    }
-
     private func clock() -> Response {
         let (now, frozen) = workspace.withStorage { ($0.clock.now(), $0.clock.frozenAt != nil) }
         return Self.ok(["now": .string(ISO8601DateFormatter().string(from: now)), "frozen": .bool(frozen)])
@@ -157,22 +140,4 @@ struct SlackControl: Sendable {
     static func bad(_ message: String, status: HTTPResponseStatus = .badRequest) -> Response {
         WebAPIGate.answer(["ok": false, "error": .string(message)], status: status)
     }
-}
-
-struct LoopbackCallers: AsyncMiddleware {
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let ip = request.remoteAddress?.ipAddress ?? ""
-        guard ip.hasPrefix("127.") || ip == "::1" || request.remoteAddress == nil else {
-            return SlackControl.bad("the control API answers loopback callers only", status: .forbidden)
-        }
-        return try await next.respond(to: request)
-    }
-}
-
-extension Request {
-    var json: JSON? { body.data.flatMap { JSON.parse(Data($0.readableBytesView)) } }
-}
-
-extension JSON {
-    var objectValue: [String: JSON] { if case .object(let object) = self { object } else { [:] } }
 }

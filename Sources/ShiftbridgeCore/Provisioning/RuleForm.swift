@@ -137,16 +137,3 @@ public struct RuleForm: Equatable, Sendable {
         }
     }
 }
-
-public struct RuleFormError: Error, Sendable, Equatable {
-    public let message: String
-}
-
-extension JSONEncoder {
-    /// Keys sorted, so the same rules always read the same.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
-}

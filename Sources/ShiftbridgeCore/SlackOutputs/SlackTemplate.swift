@@ -90,16 +90,3 @@ public struct SlackTemplate: Sendable, Equatable {
     /// Slack's limit on a channel topic.
     public static let maxTopicLength = 250
 }
-
-public enum SlackTemplateError: Error, Sendable, Equatable {
-    case unknownField(String)
-    case unclosedBrace
-
-    public var message: String {
-        switch self {
-        case .unknownField(let name):
-            "names an unknown field {\(name)}; use \(SlackTemplate.Field.allCases.map { "{\($0.rawValue)}" }.joined(separator: ", "))"
-        case .unclosedBrace: "has a { without a closing }"
-        }
-    }
-}
