@@ -21,11 +21,15 @@ public enum PagerDutySyncPlanner {
         public var user: ScheduleUser
         /// The entry comes from an override, not from the layers.
         public var isOverride: Bool
-        public init(start: Date, end: Date?, user: ScheduleUser, isOverride: Bool = false) {
+        /// Where it comes from, when a rotation has several sources: a schedule's id, or the
+        /// escalation level that targets the user directly.
+        public var source: String?
+        public init(start: Date, end: Date?, user: ScheduleUser, isOverride: Bool = false, source: String? = nil) {
             self.start = start
             self.end = end
             self.user = user
             self.isOverride = isOverride
+            self.source = source
         }
     }
 

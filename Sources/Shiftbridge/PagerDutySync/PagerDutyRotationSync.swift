@@ -58,14 +58,20 @@ struct PagerDutyRotationSync {
             // An escalation policy's levels name the schedules and the users paged directly.
             var scheduleIDs = rotation.schedule.pagerDutyScheduleIDs
             var directUserIDs: [String] = []
+            var directLevel: [String: Int] = [:]
             if let policy = rotation.schedule.escalationPolicy {
                 let read: PDEscalationPolicy
                 do { read = try await client.escalationPolicy(id: policy.id) } catch PagerDutyError.notFound {
                     return await markMissing(rotation, scheduleID: policy.id, now: now)
                 }
-                for target in read.levels.prefix(policy.maxLevel).joined() {
-                    if target.type?.hasPrefix("schedule") == true, !scheduleIDs.contains(target.id) { scheduleIDs.append(target.id) }
-                    if target.type?.hasPrefix("user") == true, !directUserIDs.contains(target.id) { directUserIDs.append(target.id) }
+                for (level, targets) in read.levels.prefix(policy.maxLevel).enumerated() {
+                    for target in targets {
+                        if target.type?.hasPrefix("schedule") == true, !scheduleIDs.contains(target.id) { scheduleIDs.append(target.id) }
+                        if target.type?.hasPrefix("user") == true, !directUserIDs.contains(target.id) {
+                            directUserIDs.append(target.id)
+                            directLevel[target.id] = level + 1
+                        }
+                    }
                 }
             }
             var schedules: [PDSchedule] = []
@@ -94,11 +100,12 @@ struct PagerDutyRotationSync {
                             override.user?.id == entry.user?.id && override.start <= entry.start && (override.end.map { $0 > entry.start } ?? true)
                         }
                         return entry.user.map { PagerDutySyncPlanner.Entry(start: entry.start, end: entry.end, user: user($0.id, fallbackName: $0.name),
-                                                                           isOverride: overridden) }
+                                                                           isOverride: overridden, source: schedule.id) }
                     }
                 }
                 // Users a level targets directly are paged whenever the policy is: always on duty.
-                + directUserIDs.map { PagerDutySyncPlanner.Entry(start: now, end: nil, user: user($0, fallbackName: nil)) })
+                + directUserIDs.map { PagerDutySyncPlanner.Entry(start: now, end: nil, user: user($0, fallbackName: nil),
+                                                                 source: "level \(directLevel[$0] ?? 1)") })
                     .sorted { $0.start < $1.start })
             let changed = try await apply(snapshot, to: rotation, now: now)
             await clients.record(.success(()))
@@ -176,7 +183,7 @@ struct PagerDutyRotationSync {
             }
             let timeline = HeldTimeline(entries: snapshot.entries.map {
                 HeldTimeline.Entry(start: $0.start, end: $0.end, email: $0.user.email.map(User.normalize(email:)), name: $0.user.name, pagerDutyUserID: $0.user.id,
-                                   isOverride: $0.isOverride)
+                                   isOverride: $0.isOverride, source: $0.source)
             })
             // The held state under lock: the handoff job may be moving it at this moment.
             try await RowLocks.lock(RotationSync.schema, where: "rotation_id", in: [rotationID], on: db)

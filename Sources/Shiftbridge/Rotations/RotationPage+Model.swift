@@ -25,6 +25,8 @@ enum RotationPage {
         /// The Outputs section: nil when Slack is not connected and nothing was set.
         let slack: SlackOutputsDTO?
         let slackConnected: Bool
+        /// For a rotation with several PagerDuty sources: who each has on call now.
+        let sources: [(source: String, onCall: [String])]
     }
 
     /// The External (PagerDuty) group of the schedule editor; nil when PagerDuty is not connected.

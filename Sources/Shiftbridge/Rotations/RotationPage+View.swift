@@ -26,6 +26,16 @@ extension RotationPage {
                     } else {
                         Paragraph("Hands over when someone rotates it.").class("muted")
                     }
+                    if !model.sources.isEmpty {
+                        Element(name: "dl") {
+                            for source in model.sources {
+                                FactRow(term: source.source.hasPrefix("level") ? "Paged directly (\(source.source))" : "Schedule \(source.source)",
+                                        value: source.onCall.isEmpty ? "nobody now" : source.onCall.joined(separator: ", "))
+                            }
+                        }
+                        .class("facts").id("pd-sources")
+                        Paragraph("On duty is everyone above, each once.").class("muted")
+                    }
                     if let synced = model.syncedAt {
                         Paragraph("Follows PagerDuty; last synced \(synced.displayString).").class("muted")
                     }

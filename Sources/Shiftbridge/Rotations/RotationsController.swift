@@ -75,6 +75,7 @@ struct RotationsController {
         let canEdit = try await directory.canEdit(rotation, user)
         let slackConnected = try await SlackConnection.current(on: req.db) != nil
         let slack = try await services.slackOutputSettings(req.db).get(rotation)
+        let sources = try await Self.sources(rotation, now: services.clock.now(), on: req.db)
         let model = RotationPage.Model(
             code: rotation.code, name: rotation.name, description: rotation.description, schedule: rotation.schedule,
             nextHandoff: duty.until,
@@ -85,8 +86,22 @@ struct RotationsController {
             owners: try await directory.ownerEmails(try rotation.requireID()), canEdit: canEdit, error: error,
             problem: problem, syncedAt: duty.syncedAt, external: canEdit ? try await external(req) : nil,
             history: try await services.auditLog(req.db).history(of: rotation).map { ($0.occurredAt, $0.actor, $0.action, $0.beforeSummary, $0.afterSummary) },
-            slack: slackConnected || slack.on_duty_usergroup != nil || slack.channel != nil ? slack : nil, slackConnected: slackConnected)
+            slack: slackConnected || slack.on_duty_usergroup != nil || slack.channel != nil ? slack : nil, slackConnected: slackConnected,
+            sources: sources)
         return HTMLResponse.make(status: status, html: RotationPage.render(model, context: req.pageContext(title: rotation.name, section: .rotations)))
+    }
+
+    /// Who each PagerDuty source has on call now, for a rotation following several (or a policy).
+    static func sources(_ rotation: Rotation, now: Date, on db: any Database) async throws -> [(source: String, onCall: [String])] {
+        let schedule = rotation.schedule
+        guard schedule.pagerDutyScheduleIDs.count > 1 || schedule.escalationPolicy != nil,
+              let timeline = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotation.requireID()).first()?.timeline else { return [] }
+        let current = timeline.entries.filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }
+        var order: [String] = schedule.pagerDutyScheduleIDs
+        for entry in timeline.entries { if let source = entry.source, !order.contains(source) { order.append(source) } }
+        return order.map { source in
+            (source, current.filter { $0.source == source }.map { $0.name ?? $0.email ?? $0.pagerDutyUserID })
+        }
     }
 
     /// The External group: offered only while PagerDuty is connected.

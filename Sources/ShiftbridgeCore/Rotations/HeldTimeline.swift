@@ -12,14 +12,17 @@ public struct HeldTimeline: Equatable, Sendable, Codable {
         public var pagerDutyUserID: String
         /// From an override in PagerDuty (nil in timelines held before this was recorded).
         public var isOverride: Bool?
+        /// Which source it comes from (a schedule id, or `level N`), when there are several.
+        public var source: String?
 
-        public init(start: Date, end: Date?, email: String?, name: String?, pagerDutyUserID: String, isOverride: Bool? = nil) {
+        public init(start: Date, end: Date?, email: String?, name: String?, pagerDutyUserID: String, isOverride: Bool? = nil, source: String? = nil) {
             self.start = start
             self.end = end
             self.email = email
             self.name = name
             self.pagerDutyUserID = pagerDutyUserID
             self.isOverride = isOverride
+            self.source = source
         }
 
         /// How the entry names its person: email, else name, else the PagerDuty id.

@@ -52,6 +52,10 @@ import VaporTesting
             _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
             let page = try await browser.request(.GET, "/rotations/OPS?pd_query=Ops&preview=\(secondary)").body.string
             #expect(page.contains("Following now: \(primary).") && page.contains("id=\"add-schedule\""))
+            // Bound to both again: the page shows each source and whom it has on call.
+            _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_ids": [primary, secondary]])
+            let sources = try await browser.request(.GET, "/rotations/OPS").body.string
+            #expect(sources.contains("<dt>Schedule \(primary)</dt><dd>Ann</dd>") && sources.contains("<dt>Schedule \(secondary)</dt><dd>Dee</dd>"))
             #expect(page.contains("name=\"schedule_ids[]\" value=\"\(primary)\"") && page.contains("name=\"schedule_ids[]\" value=\"\(secondary)\""))
         }
     }
@@ -92,6 +96,7 @@ import VaporTesting
             _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
             let page = try await browser.request(.GET, "/rotations/ESC")
             #expect(page.body.string.contains("PagerDuty escalation policy \(policy), levels 1–2") && page.body.string.contains("id=\"bind-policy\""))
+            #expect(page.body.string.contains("<dt>Paged directly (level 2)</dt><dd>Dee</dd>"))
             let bound = try await browser.request(.POST, "/rotations/ESC/schedule", form: [
                 "type": "pagerduty_escalation_policy", "escalation_policy_id": policy, "max_level": "1", "_csrf": try browser.csrfToken(from: page)])
             #expect(bound.status == .seeOther)
