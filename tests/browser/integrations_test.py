@@ -21,8 +21,8 @@ import time
 import urllib.parse
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from browser_support import chromium, wait_for
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
@@ -44,17 +44,6 @@ env = dict(os.environ, SHIFTBRIDGE_DATA_DIR=data_dir, LOG_LEVEL="warning", SHIFT
 env.pop("DATABASE_URL", None)
 processes = []
 checks = 0
-
-
-def wait_for(url, seconds=60):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except Exception:
-            time.sleep(0.25)
-    raise SystemExit(f"{url} did not answer within {seconds} s")
 
 
 def control(path, body, base=EMULATOR, method="POST"):
@@ -82,12 +71,7 @@ try:
     second_key = control("/_emulator/api-keys", {"read_only": False})["key"]
     oauth_app = control("/_emulator/oauth-apps", {"redirect_uri": f"{APP}/api/integrations/pagerduty/login/callback", "scopes": []})
 
-    options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000"]:
-        options.add_argument(argument)
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium()
     # A condition may look at an element while the page it was on is being replaced (a form
     # just posted): Chrome then answers with an inspector error; look again.
     wait = WebDriverWait(driver, 15, ignored_exceptions=[StaleElementReferenceException, WebDriverException])

@@ -19,9 +19,9 @@ import tempfile
 import time
 import urllib.request
 
+from browser_support import chromium, wait_for
+
 from axe_selenium_python import Axe
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -38,17 +38,6 @@ problems = []
 checked = 0
 
 
-def wait_for(url, seconds=90):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except Exception:
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer within {seconds} s")
-
-
 demo = subprocess.Popen([BINARY, "demo", "--port", str(PORT)], cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 driver = None
 try:
@@ -60,14 +49,9 @@ try:
         if match:
             password = match.group(1)
     assert password, "the demo printed no password"
-    wait_for(APP + "/healthz")
+    wait_for(APP + "/healthz", seconds=90)
 
-    options = webdriver.ChromeOptions()
-    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--force-prefers-reduced-motion"]:
-        options.add_argument(argument)
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium("--force-prefers-reduced-motion")
 
     def audit(name, path):
         """axe at desktop width and at 375 px; keyboard reach; a screenshot."""

@@ -102,8 +102,7 @@ struct SlackConnector {
                                         after: "\(identity.team), bot token …\(SecretBox.last4(stored.botToken))"
                                             + (stored.userToken.map { ", user token …\(SecretBox.last4($0))" } ?? ""))
             // Every group and topic is checked again with the new credentials.
-            let keys = try await SlackTarget.query(on: db).all().map(\.key)
-            try await SlackTarget.markDirty(keys, at: now, now: true, on: db)
+            try await SlackTarget.markAllDirty(at: now, on: db)
         }
         _ = await directory.refresh()
         return try await summary()

@@ -24,10 +24,11 @@ struct AttentionList {
             if !Set(unlinked).isEmpty {
                 items.append(.init(message: "\(Set(unlinked).count) person(s) on rotations match nobody in People", link: "/people", action: "Open People"))
             }
-            for output in try await SlackOutput.query(on: db).filter(\.$rotation.$id ~~ ids).all() {
+            let outputs = try await SlackOutput.query(on: db).filter(\.$rotation.$id ~~ ids).all()
+            let stale = try await SlackTarget.query(on: db).filter(\.$key ~~ Array(Set(outputs.flatMap(\.targetKeys)))).filter(\.$staleSince != nil).all()
+            for output in outputs {
                 guard let rotation = byID[output.$rotation.id] else { continue }
-                let targets = try await SlackTarget.query(on: db).filter(\.$key ~~ output.targetKeys).all()
-                if let problem = targets.first(where: { $0.staleSince != nil })?.problemList.first {
+                if let problem = stale.first(where: { output.targetKeys.contains($0.key) })?.problemList.first {
                     items.append(.init(message: "\(rotation.code) in Slack: \(problem)", link: "/rotations/\(rotation.code)#slack-outputs", action: "Open outputs"))
                 }
             }

@@ -5,18 +5,9 @@ import Vapor
 /// The rule builder's and the settings fields' forms. Shape buttons post the builder back
 /// unsaved; Save turns it into the same rules document the JSON editor saves.
 extension ProvisioningController {
-    /// The posted form as flat fields (`r0.g1.t0.value` → value).
-    static func fields(_ req: Request) -> [String: String] {
-        var components = URLComponents()
-        components.percentEncodedQuery = (req.body.string ?? "").replacingOccurrences(of: "+", with: "%20")
-        var fields: [String: String] = [:]
-        for item in components.queryItems ?? [] where fields[item.name] == nil { fields[item.name] = item.value ?? "" }
-        return fields
-    }
-
     func builder(req: Request) async throws -> Response {
         let user = try req.requireAdmin()
-        let fields = Self.fields(req)
+        let fields = req.formFields
         var form = RuleForm(fields: fields)
         let operation = fields["op"] ?? "save"
         guard operation == "save" else {
@@ -40,7 +31,7 @@ extension ProvisioningController {
     func builderPreview(req: Request) async throws -> ProvisioningAPIController.PreviewDTO {
         _ = try req.requireAdmin()
         let rules: RoleRules
-        do { rules = try RuleForm(fields: Self.fields(req)).roleRules() } catch let error as RuleFormError {
+        do { rules = try RuleForm(fields: req.formFields).roleRules() } catch let error as RuleFormError {
             throw AppError(.invalid, code: "invalid_rules", error.message)
         }
         return try await ProvisioningAPIController.preview(rules, req: req)
@@ -75,7 +66,7 @@ extension ProvisioningController {
             "time_zone": form.time_zone?.nilIfEmpty ?? "Etc/UTC", "from_email": form.from_email?.nilIfEmpty ?? NSNull(),
         ]
         // The composite parts: `columns.email`, `status_values.active` (a list), `attribute_mapping.name`.
-        for (key, value) in Self.fields(req) {
+        for (key, value) in req.formFields {
             let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
             guard parts.count == 2, ["columns", "status_values", "attribute_mapping"].contains(parts[0]) else { continue }
             var part = document[parts[0]] as? [String: Any] ?? [:]

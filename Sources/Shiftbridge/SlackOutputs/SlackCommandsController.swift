@@ -19,9 +19,7 @@ struct SlackCommandsController {
         let commands = req.services.slackCommands(req.db)
         try await commands.verify(timestamp: req.headers.first(name: "X-Slack-Request-Timestamp"),
                                   signature: req.headers.first(name: "X-Slack-Signature"), body: body)
-        var components = URLComponents()
-        components.percentEncodedQuery = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "+", with: "%20")
-        let fields = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { a, _ in a })
+        let fields = req.formFields
         do {
             let text = try await commands.answer(fields["text"] ?? "", slackUserID: fields["user_id"] ?? "")
             return Reply(response_type: "ephemeral", text: text)

@@ -39,8 +39,7 @@ struct SlackDirectory {
                 try await connection?.save(on: db)
                 // Links changed (someone joined Slack, or left): every group is worked out again.
                 if try await Self.links(on: db) != before {
-                    let keys = try await SlackTarget.query(on: db).all().map(\.key)
-                    try await SlackTarget.markDirty(keys, at: now, on: db)
+                    try await SlackTarget.markAllDirty(at: now, on: db)
                 }
             }
             return true

@@ -39,6 +39,11 @@ final class SlackTarget: Model, @unchecked Sendable {
 
     var problemList: [String] { problems.map { $0.split(separator: "\n").map(String.init) } ?? [] }
 
+    /// Marks every target for the next pass, at once: new credentials, or links that changed.
+    static func markAllDirty(at: Date, on db: any Database) async throws {
+        try await SlackTarget.query(on: db).set(\.$dirty, to: true).set(\.$nextAttemptAt, to: at).set(\.$attempts, to: 0).update()
+    }
+
     /// Marks `keys` for the next delivery pass, creating targets met for the first time. A
     /// target already waiting keeps its time (a backoff or `Retry-After` still holds) unless
     /// `now` says an admin changed something and wants it tried at once.

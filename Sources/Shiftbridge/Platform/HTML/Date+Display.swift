@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 extension Date {
     /// How the dashboard shows a time: in the viewer's zone, to the minute, the zone named
@@ -14,6 +15,17 @@ extension Date {
     /// The zone's usual abbreviation (EST, CET, JST…); each locale knows only some, so ask
     /// a few before falling back to `GMT+1`-style offsets.
     static func zoneName(_ zone: TimeZone, at date: Date) -> String {
+        // A page shows many times in one zone: each zone and offset is looked up once.
+        let key = "\(zone.identifier)|\(zone.secondsFromGMT(for: date))"
+        if let known = zoneNames.withLockedValue({ $0[key] }) { return known }
+        let name = lookUpZoneName(zone, at: date)
+        zoneNames.withLockedValue { $0[key] = name }
+        return name
+    }
+
+    private static let zoneNames = NIOLockedValueBox<[String: String]>([:])
+
+    private static func lookUpZoneName(_ zone: TimeZone, at date: Date) -> String {
         guard zone.secondsFromGMT(for: date) != 0 || zone.identifier != "GMT" else { return "UTC" }
         var fallback = ""
         for locale in ["en_US", "en_GB", "en_IN", "ja_JP", "en_AU"] {
