@@ -179,8 +179,42 @@ public enum ScheduleRenderer {
     public static func finalEntries(layers: [Layer], overrides: [Override], timeZone: TimeZone,
                                     since: Date, until: Date, overflow: Bool = false) -> [Entry] {
         guard since < until else { return [] }
-        let from = overflow ? since.addingTimeInterval(-overflowReach) : since
-        let to = overflow ? until.addingTimeInterval(overflowReach) : until
+        guard overflow else {
+            return entries(runs(layers: layers, overrides: overrides, timeZone: timeZone, from: since, to: until),
+                           since: since, until: until, whole: false)
+        }
+        // Render only a little beyond the window, and reach further only while a shift that
+        // overlaps the window is still cut by the rendered range (up to `overflowReach`).
+        var reach: TimeInterval = 86_400
+        while true {
+            let from = since.addingTimeInterval(-reach)
+            let to = until.addingTimeInterval(reach)
+            let rendered = runs(layers: layers, overrides: overrides, timeZone: timeZone, from: from, to: to)
+            let cut = rendered.values.contains { intervals in
+                intervals.contains { ($0.start <= from && $0.end > since) || ($0.end >= to && $0.start < until) }
+            }
+            if !cut || reach >= overflowReach {
+                return entries(rendered, since: since, until: until, whole: true)
+            }
+            reach = min(reach * 2, overflowReach)
+        }
+    }
+
+    private static func entries(_ runs: [String: [DateInterval]], since: Date, until: Date, whole: Bool) -> [Entry] {
+        var entries: [Entry] = []
+        for (user, intervals) in runs {
+            for interval in intervals where interval.end > since && interval.start < until {
+                entries.append(whole
+                    ? Entry(start: interval.start, end: interval.end, userID: user)
+                    : Entry(start: max(interval.start, since), end: min(interval.end, until), userID: user))
+            }
+        }
+        return entries.sorted { ($0.start, $0.userID) < ($1.start, $1.userID) }
+    }
+
+    /// Each person's merged on-call runs within `[from, to)`.
+    private static func runs(layers: [Layer], overrides: [Override], timeZone: TimeZone,
+                             from: Date, to: Date) -> [String: [DateInterval]] {
         let perLayer = layers.sorted { $0.renderingIndex > $1.renderingIndex }
             .map { layerEntries($0, timeZone: timeZone, since: from, until: to) }
         let activeOverrides = overrides.filter { $0.start < to && $0.end > from && $0.start < $0.end }
@@ -217,16 +251,7 @@ public enum ScheduleRenderer {
                 }
             }
         }
-
-        var entries: [Entry] = []
-        for (user, intervals) in runs {
-            for interval in intervals where interval.end > since && interval.start < until {
-                entries.append(overflow
-                    ? Entry(start: interval.start, end: interval.end, userID: user)
-                    : Entry(start: max(interval.start, since), end: min(interval.end, until), userID: user))
-            }
-        }
-        return entries.sorted { ($0.start, $0.userID) < ($1.start, $1.userID) }
+        return runs
     }
 
     /// Who the final schedule has on call at `instant` (several where overrides overlap).

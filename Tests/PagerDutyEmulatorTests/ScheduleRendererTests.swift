@@ -96,6 +96,23 @@ import Testing
         #expect(entries(whole) == ["A 2026-01-05T00:00:00Z 2026-01-06T00:00:00Z"])
     }
 
+    @Test func overflowReachesAsFarAsALongShiftGoes() {
+        // Renders start a day beyond the window and reach further only while a shift is still cut.
+        let layer = ScheduleRenderer.Layer(start: t("2026-01-01T00:00:00Z"), rotationVirtualStart: t("2026-01-05T00:00:00Z"),
+                                           turnLengthSeconds: 14 * 86_400, userIDs: ["A", "B"], renderingIndex: 1)
+        let override = ScheduleRenderer.Override(start: t("2026-01-10T00:00:00Z"), end: t("2026-01-11T00:00:00Z"), userID: "C")
+        let whole = ScheduleRenderer.finalEntries(layers: [layer], overrides: [override], timeZone: utc,
+                                                  since: t("2026-01-12T10:00:00Z"), until: t("2026-01-12T11:00:00Z"), overflow: true)
+        // A's turn is split by the override; the part holding the window runs to the turn's end.
+        #expect(entries(whole) == ["A 2026-01-11T00:00:00Z 2026-01-19T00:00:00Z"])
+        let single = ScheduleRenderer.Layer(start: t("2025-06-01T00:00:00Z"), rotationVirtualStart: t("2025-06-01T00:00:00Z"),
+                                            turnLengthSeconds: 86_400, userIDs: ["Solo"], renderingIndex: 1)
+        let capped = ScheduleRenderer.finalEntries(layers: [single], overrides: [], timeZone: utc,
+                                                   since: t("2026-01-12T10:00:00Z"), until: t("2026-01-12T11:00:00Z"), overflow: true)
+        // One person always on call: the entry stops at the 35-day reach, as it always has.
+        #expect(entries(capped) == ["Solo 2025-12-08T10:00:00Z 2026-02-16T11:00:00Z"])
+    }
+
     @Test func dailyHandoffStaysAtLocalNineAcrossSpringForward() {
         // New York springs forward on 2026-03-08: 09:00 local is 14:00Z before, 13:00Z after.
         let layer = ScheduleRenderer.Layer(start: t("2026-03-01T00:00:00Z"), rotationVirtualStart: t("2026-03-06T14:00:00Z"),
