@@ -134,19 +134,21 @@ extension EmulatorState {
     /// Fills the account at benchmark scale without going through the API: `users` users and
     /// `schedules` schedules of `usersPerSchedule` people each, in daily turns that all hand
     /// over at `handoff`'s time of day (the worst case for a follower), ten schedules per
-    /// escalation policy. Returns the schedule ids.
-    public func addScale(users: Int, schedules: Int, usersPerSchedule: Int = 10, handoff: Date) -> [String] {
+    /// escalation policy. Users are `<emailPrefix><n>@scale.example`; members are taken in order
+    /// from the `membersFrom`th new user. Returns the schedule ids.
+    public func addScale(users: Int, schedules: Int, usersPerSchedule: Int = 10, membersFrom: Int = 0,
+                         emailPrefix: String = "person", handoff: Date) -> [String] {
         withStorage { storage in
             var account = storage.account
             let now = storage.clock.now()
             var userIDs: [String] = []
             userIDs.reserveCapacity(users)
             for index in 0..<users {
-                userIDs.append(Seeds.addUser(&account, name: "Person \(index)", email: "person\(index)@scale.example", role: "user", zone: "Etc/UTC", now: now))
+                userIDs.append(Seeds.addUser(&account, name: "Person \(index)", email: "\(emailPrefix)\(index)@scale.example", role: "user", zone: "Etc/UTC", now: now))
             }
             var scheduleIDs: [String] = []
             for index in 0..<schedules {
-                let members = (0..<usersPerSchedule).map { userIDs[(index * usersPerSchedule + $0) % userIDs.count] }
+                let members = (0..<usersPerSchedule).map { userIDs[(membersFrom + index * usersPerSchedule + $0) % userIDs.count] }
                 let layer = ELayer(id: account.makeID("L"), name: "Daily", start: handoff.addingTimeInterval(-30 * 86_400), end: nil,
                                    rotationVirtualStart: handoff, turnLengthSeconds: 86_400, userIDs: members, restrictions: [], renderingIndex: 1)
                 let schedule = ESchedule(id: account.makeID("S"), name: "Scale schedule \(index)", description: nil, timeZone: "Etc/UTC",

@@ -36,6 +36,8 @@ actor ChangeFeed {
     private var refreshCredit: Double = 0
     private var lastCredit: Date?
     private var wholeUserListReadAt: Date?
+    /// PagerDuty lists at most 10,000 users by offset; a bigger account is not listed again.
+    private var userListTooLong = false
 
     /// Starts afresh, as after a restart: the next pass reads audit records again (or finds
     /// it cannot) and rescans every rotation.
@@ -48,6 +50,7 @@ actor ChangeFeed {
         refreshCredit = 0
         lastCredit = nil
         wholeUserListReadAt = nil
+        userListTooLong = false
     }
 
     func poll(_ client: PagerDutyClient?, db: any Database, now: Date, logger: Logger) async -> Changes {
@@ -125,8 +128,11 @@ actor ChangeFeed {
 
     /// Whether a sync may read PagerDuty's whole user list now (at most every ten minutes).
     func takeWholeUserListRead(now: Date) -> Bool {
+        if userListTooLong { return false }
         if let last = wholeUserListReadAt, now.timeIntervalSince(last) < 600, now >= last { return false }
         wholeUserListReadAt = now
         return true
     }
+
+    func markUserListTooLong() { userListTooLong = true }
 }

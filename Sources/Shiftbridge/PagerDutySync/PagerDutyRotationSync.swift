@@ -83,7 +83,7 @@ struct PagerDutyRotationSync {
                 }
             }
             let ids = schedules.flatMap { $0.layerUserIDs + $0.finalEntries.compactMap { $0.user?.id } } + directUserIDs
-            let users = try await pagerDutyUsers(Array(Set(ids)), client: client, now: now)
+            let users = try await pagerDutyUsers(Array(Set(ids)), scheduleIDs: scheduleIDs, client: client, now: now)
             func user(_ id: String, fallbackName: String?) -> PagerDutySyncPlanner.ScheduleUser {
                 PagerDutySyncPlanner.ScheduleUser(id: id, email: users[id]?.email, name: users[id]?.name ?? fallbackName)
             }
@@ -117,36 +117,54 @@ struct PagerDutyRotationSync {
         }
     }
 
-    /// Emails and names for PagerDuty user ids: from the local record, else read from PagerDuty,
-    /// one by one when few are missing, or the whole user list (100 a page) when several are,
-    /// at most every ten minutes: the first syncs of a big account then cost one list read.
-    private func pagerDutyUsers(_ ids: [String], client: PagerDutyClient, now: Date) async throws -> [String: PagerDutyUserRecord] {
+    /// Emails and names for PagerDuty user ids: from the local record, else read from PagerDuty.
+    /// When several are missing: the whole user list (100 a page, at most every ten minutes),
+    /// so the first syncs of an account cost one list read; in an account too big to list
+    /// (over 10,000), the schedules' own users for the held window, one read per schedule.
+    /// Whoever is still missing is read one by one. Listing is only for emails: a user not in
+    /// a cut-short list is never taken to be deleted.
+    private func pagerDutyUsers(_ ids: [String], scheduleIDs: [String], client: PagerDutyClient, now: Date) async throws -> [String: PagerDutyUserRecord] {
         var known = Dictionary(uniqueKeysWithValues: try await PagerDutyUserRecord.query(on: db).filter(\.$id ~~ ids).all().map { ($0.id!, $0) })
-        let missing = ids.filter { known[$0] == nil }
+        var missing = Set(ids.filter { known[$0] == nil })
         guard !missing.isEmpty else { return known }
         var fetched: [PagerDutyUserRecord] = []
         func record(_ id: String, _ user: PDUser?) -> PagerDutyUserRecord {
             PagerDutyUserRecord(id: id, email: user?.email.map(User.normalize(email:)), name: user?.name, fetchedAt: now)
         }
-        // PagerDuty lists at most 10,000 users by offset: a bigger account is read one by one.
-        let wholeList = missing.count > Self.wholeListThreshold ? await changeFeed.takeWholeUserListRead(now: now) : false
-        let all: [PDUser]? = wholeList ? try await {
-            do { return try await client.users().collect() } catch PagerDutyError.paginationLimitReached { return nil }
-        }() : nil
-        if let all {
-            let byID = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        if missing.count > Self.wholeListThreshold, await changeFeed.takeWholeUserListRead(now: now) {
+            var listed: [PDUser] = []
+            var complete = true
+            var pages = client.users().makeAsyncIterator()
+            do {
+                while let user = try await pages.next() { listed.append(user) }
+            } catch PagerDutyError.paginationLimitReached {
+                complete = false
+                await changeFeed.markUserListTooLong()
+            }
             let already = Set(try await PagerDutyUserRecord.query(on: db).all(\.$id))
             // Remember everyone read, so the next schedules need no read at all.
-            fetched = all.filter { !already.contains($0.id) }.map { record($0.id, $0) }
-            // Named by a schedule but not listed: a deleted user, remembered without an email.
-            fetched += missing.filter { byID[$0] == nil }.map { record($0, nil) }
-        } else {
-            for id in missing {
-                do {
-                    fetched.append(record(id, try await client.user(id: id)))
-                } catch PagerDutyError.notFound {
-                    fetched.append(record(id, nil))  // deleted: remembered without an email, not asked for again
+            var seen = Set<String>()
+            fetched = listed.filter { !already.contains($0.id) && seen.insert($0.id).inserted }.map { record($0.id, $0) }
+            missing.subtract(listed.map(\.id))
+            if complete {
+                // Named by a schedule but not in the whole list: a deleted user, remembered without an email.
+                fetched += missing.map { record($0, nil) }
+                missing = []
+            }
+        }
+        if missing.count > Self.wholeListThreshold {
+            let until = now.addingTimeInterval(Self.lookAhead)
+            for scheduleID in scheduleIDs where !missing.isEmpty {
+                for user in try await client.scheduleUsers(id: scheduleID, since: now, until: until) where missing.remove(user.id) != nil {
+                    fetched.append(record(user.id, user))
                 }
+            }
+        }
+        for id in missing.sorted() {
+            do {
+                fetched.append(record(id, try await client.user(id: id)))
+            } catch PagerDutyError.notFound {
+                fetched.append(record(id, nil))  // deleted: remembered without an email, not asked for again
             }
         }
         let toSave = fetched
