@@ -54,7 +54,9 @@ struct ExternalPanel: Component {
                         Button(followed.isEmpty ? "Follow this schedule" : "Follow only this schedule").class("button primary")
                             .attribute(named: "type", value: "submit").id("bind-schedule")
                     }
-                    if !followed.isEmpty && !followed.contains(preview.id) && followed.count < RotationSchedule.maxScheduleIDs {
+                    if let combined = external.combined {
+                        H4("If also followed, beside \(followed.joined(separator: " + "))")
+                        SourcesPreviewView(preview: combined, id: "pd-combined")
                         Form(url: "/rotations/\(code)/schedule", method: .post) {
                             CSRFField(token: csrf)
                             Input(type: .hidden, name: "type", value: "pagerduty")
@@ -67,18 +69,33 @@ struct ExternalPanel: Component {
             }
             Element(name: "details") {
                 Element(name: "summary") { Text("Or follow an escalation policy: everyone PagerDuty would page at its first levels") }
-                Form(url: "/rotations/\(code)/schedule", method: .post) {
-                    CSRFField(token: csrf)
-                    Input(type: .hidden, name: "type", value: "pagerduty_escalation_policy")
+                Form(url: "/rotations/\(code)", method: .get) {
                     Div {
-                        FormField(label: "Escalation policy id", name: "escalation_policy_id", autocomplete: "off", hint: "Such as PABC123, from the policy's page in PagerDuty")
-                        FormField(label: "Levels 1 to", name: "max_level", type: .number, value: "1", hint: "Schedules and users those levels target are on duty")
+                        FormField(label: "Escalation policy id", name: "preview_policy", value: external.policy?.id, autocomplete: "off",
+                                  hint: "Such as PABC123, from the policy's page in PagerDuty")
+                        FormField(label: "Levels 1 to", name: "max_level", type: .number, value: "\(external.policy?.maxLevel ?? 1)",
+                                  hint: "Schedules and users those levels target are on duty")
                     }
                     .class("form-grid")
-                    Button("Follow this escalation policy").class("button").attribute(named: "type", value: "submit").id("bind-policy")
+                    Button("Preview").class("button").attribute(named: "type", value: "submit").id("preview-policy")
+                }
+                if let policy = external.policy {
+                    Article {
+                        H3("Preview: \(policy.preview.title)")
+                        SourcesPreviewView(preview: policy.preview, id: "pd-policy-sources")
+                        Form(url: "/rotations/\(code)/schedule", method: .post) {
+                            CSRFField(token: csrf)
+                            Input(type: .hidden, name: "type", value: "pagerduty_escalation_policy")
+                            Input(type: .hidden, name: "escalation_policy_id", value: policy.id)
+                            Input(type: .hidden, name: "max_level", value: "\(policy.maxLevel)")
+                            Button("Follow this escalation policy").class("button primary").attribute(named: "type", value: "submit").id("bind-policy")
+                        }
+                    }
+                    .class("card").id("pd-policy-preview")
                 }
             }
             .class("advanced")
+            .attribute(named: "open", value: external.policy == nil ? nil : "")
         }
         .class("card")
     }

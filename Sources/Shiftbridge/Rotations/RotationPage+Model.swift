@@ -42,6 +42,10 @@ enum RotationPage {
         let query: String?
         let found: [Found]
         let preview: Preview?
+        /// The previewed schedule together with those followed now: what "also follow" would hold.
+        let combined: SourcesPreview?
+        /// An escalation policy previewed before following it.
+        let policy: (id: String, maxLevel: Int, preview: SourcesPreview)?
         let error: String?
     }
 }

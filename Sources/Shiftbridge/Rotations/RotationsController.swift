@@ -1,5 +1,6 @@
 import Fluent
 import PagerDutyKit
+import ShiftbridgeCore
 import Vapor
 
 /// The Rotations pages: list and create, a rotation's page, its schedule form, Rotate.
@@ -84,7 +85,7 @@ struct RotationsController {
             shifts: shifts, names: byEmail.mapValues(\.name).merging(duty.people.compactMap { p in p.email.map { ($0, p.name) } }, uniquingKeysWith: { a, _ in a }),
             now: services.clock.now(),
             owners: try await directory.ownerEmails(try rotation.requireID()), canEdit: canEdit, error: error,
-            problem: problem, syncedAt: duty.syncedAt, external: canEdit ? try await external(req) : nil,
+            problem: problem, syncedAt: duty.syncedAt, external: canEdit ? try await external(req, following: rotation.schedule.pagerDutyScheduleIDs) : nil,
             history: try await services.auditLog(req.db).history(of: rotation).map { ($0.occurredAt, $0.actor, $0.action, $0.beforeSummary, $0.afterSummary) },
             slack: slackConnected || slack.on_duty_usergroup != nil || slack.channel != nil ? slack : nil, slackConnected: slackConnected,
             sources: sources)
@@ -105,13 +106,23 @@ struct RotationsController {
     }
 
     /// The External group: offered only while PagerDuty is connected.
-    private func external(_ req: Request) async throws -> RotationPage.External? {
+    private func external(_ req: Request, following followed: [String]) async throws -> RotationPage.External? {
         let clients = req.services.pagerDutyClients(req.db)
         guard let client = try? await clients.client(for: .report) else { return nil }
         let query = try req.queryText("pd_query")
         let previewID = try req.queryText("preview", maxLength: 64)
+        let policyID = try req.queryText("preview_policy", maxLength: 64)
+        let maxLevel = try req.queryText("max_level", maxLength: 3).map { text in
+            guard let level = Int(text), (1...RotationSchedule.maxLevels).contains(level) else {
+                throw AppError.invalidField("max_level", "a level from 1 to \(RotationSchedule.maxLevels)")
+            }
+            return level
+        } ?? 1
         var found: [RotationPage.External.Found] = []
         var preview: RotationPage.External.Preview?
+        var combined: SourcesPreview?
+        var policy: (id: String, maxLevel: Int, preview: SourcesPreview)?
+        let now = req.services.clock.now()
         do {
             if let query {
                 found = try await req.services.pagerDutyConnector(req.db).schedules(matching: query).map {
@@ -119,18 +130,24 @@ struct RotationsController {
                 }
             }
             if let previewID {
-                let now = req.services.clock.now()
                 let schedule = try await client.schedule(id: previewID, since: now, until: now.addingTimeInterval(7 * 86_400))
                 preview = .init(id: schedule.id, name: schedule.name ?? schedule.id, timeZone: schedule.timeZone ?? "UTC",
                                 layers: schedule.layers.map { ($0.name ?? "Layer", $0.users.map { $0.name ?? $0.id }) },
                                 shifts: schedule.finalEntries.map { ($0.start, $0.end, $0.user?.name ?? $0.user?.id ?? "nobody") })
+                if !followed.isEmpty, !followed.contains(previewID), followed.count < RotationSchedule.maxScheduleIDs {
+                    combined = try await SourcesPreview.read(scheduleIDs: followed + [previewID], policy: nil, client: client, now: now)
+                }
+            }
+            if let policyID {
+                policy = (policyID, maxLevel, try await SourcesPreview.read(scheduleIDs: [], policy: (policyID, maxLevel), client: client, now: now))
             }
         } catch let failure as AppError {
-            return .init(query: query, found: [], preview: nil, error: failure.message)
+            return .init(query: query, found: [], preview: nil, combined: nil, policy: nil, error: failure.message)
         } catch let error as PagerDutyError {
-            return .init(query: query, found: found, preview: nil, error: PagerDutyClients.explain(error, baseURL: client.configuration.baseURL, method: nil).message)
+            return .init(query: query, found: found, preview: preview, combined: nil, policy: nil,
+                         error: PagerDutyClients.explain(error, baseURL: client.configuration.baseURL, method: nil).message)
         }
-        return .init(query: query, found: found, preview: preview, error: nil)
+        return .init(query: query, found: found, preview: preview, combined: combined, policy: policy, error: nil)
     }
 
     func rotate(req: Request) async throws -> Response {

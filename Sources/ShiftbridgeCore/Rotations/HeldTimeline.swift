@@ -54,4 +54,30 @@ public struct HeldTimeline: Equatable, Sendable, Codable {
         entries.filter { ($0.end ?? .distantFuture) > now && $0.start < horizon }
             .map { Shift(start: $0.start, end: $0.end ?? horizon, people: [$0.label], isOverride: $0.isOverride ?? false) }
     }
+
+    /// Spans of one unchanging on-duty set from `now` until `horizon` (at most `limit`): what
+    /// a rotation following these entries would say, change by change.
+    public func segments(from now: Date, until horizon: Date, limit: Int = 50) -> [Segment] {
+        var segments: [Segment] = []
+        var instant = now
+        while instant < horizon, segments.count < limit {
+            let (onDuty, until) = duty(at: instant)
+            // A shift that ends where the same person's next begins is no change.
+            if let last = segments.last, Set(last.onDuty.map(\.pagerDutyUserID)) == Set(onDuty.map(\.pagerDutyUserID)) {
+                segments[segments.count - 1].end = until
+            } else {
+                segments.append(Segment(start: instant, end: until, onDuty: onDuty))
+            }
+            guard let until, until > instant else { break }
+            instant = until
+        }
+        return segments
+    }
+
+    public struct Segment: Equatable, Sendable {
+        public var start: Date
+        /// Nil when nothing ever changes it.
+        public var end: Date?
+        public var onDuty: [Entry]
+    }
 }

@@ -34,6 +34,20 @@ import Testing
         #expect(after.onDuty.isEmpty && after.until == nil)
     }
 
+    @Test func segmentsAreSpansOfOneUnchangingOnDutySet() {
+        let spans = timeline.segments(from: t("2026-03-02T10:00:00Z"), until: t("2026-03-04T12:00:00Z"))
+        #expect(spans.map { [$0.start, $0.end].compactMap { $0 }.map { ISO8601DateFormatter().string(from: $0) } } == [
+            ["2026-03-02T10:00:00Z", "2026-03-03T09:00:00Z"],
+            ["2026-03-03T09:00:00Z", "2026-03-03T12:00:00Z"],
+            ["2026-03-03T12:00:00Z", "2026-03-03T13:00:00Z"],
+            // Ben's two overlapping entries end at different times: one span until his last ends.
+            ["2026-03-03T13:00:00Z", "2026-03-04T09:00:00Z"],
+            ["2026-03-04T09:00:00Z"],
+        ])
+        #expect(spans.map { $0.onDuty.map(\.pagerDutyUserID) } == [["PANN"], ["PBEN"], ["PBEN", "PCAT"], ["PBEN"], []])
+        #expect(timeline.segments(from: t("2026-03-02T10:00:00Z"), until: t("2026-03-04T12:00:00Z"), limit: 2).count == 2)
+    }
+
     @Test func theStoredKeyNamesPeopleByEmailElseTheirPagerDutyID() {
         let noon = timeline.duty(at: t("2026-03-03T12:30:00Z")).onDuty
         #expect(HeldTimeline.key(noon) == ["ben@example.com", "pagerduty:PCAT"])

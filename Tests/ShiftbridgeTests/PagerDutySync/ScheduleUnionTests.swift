@@ -52,6 +52,9 @@ import VaporTesting
             _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
             let page = try await browser.request(.GET, "/rotations/OPS?pd_query=Ops&preview=\(secondary)").body.string
             #expect(page.contains("Following now: \(primary).") && page.contains("id=\"add-schedule\""))
+            // Before joining them, the preview shows each source and whom they would have on duty together.
+            #expect(page.contains("id=\"pd-combined\"") && page.contains("<dt>Schedule Ops primary</dt>") && page.contains("<dt>Schedule Ops secondary</dt>"))
+            #expect(page.contains(": Ann, Dee</li>"), "merged on-duty set")
             // Bound to both again: the page shows each source and whom it has on call.
             _ = try await f.api.call(.PUT, "/api/v1/rotations/OPS/schedule", ["type": "pagerduty", "schedule_ids": [primary, secondary]])
             let sources = try await browser.request(.GET, "/rotations/OPS").body.string
@@ -76,6 +79,14 @@ import VaporTesting
             let tooDeep = try await f.api.call(.PUT, "/api/v1/rotations/ESC/schedule", ["type": "pagerduty_escalation_policy", "escalation_policy_id": policy, "max_level": 21])
             #expect(tooDeep.status == .unprocessableEntity && tooDeep.text.contains("max_level"))
 
+            // The dashboard previews the policy's levels before following it.
+            let browser = Browser(f.app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            let preview = try await browser.request(.GET, "/rotations/ESC?preview_policy=\(policy)&max_level=2").body.string
+            #expect(preview.contains("Preview: Ops escalation, levels 1–2") && preview.contains("Level 2: Dee, paged directly"))
+            #expect(preview.contains(": Cat, Dee</li>") && preview.contains("name=\"escalation_policy_id\" value=\"\(policy)\""), "merged: Cat on the schedule, Dee always")
+            let badLevel = try await browser.request(.GET, "/rotations/ESC?preview_policy=\(policy)&max_level=99").body.string
+            #expect(badLevel.contains("max_level"))
             let first = try await f.api.call(.PUT, "/api/v1/rotations/ESC/schedule", ["type": "pagerduty_escalation_policy", "escalation_policy_id": policy, "max_level": 1])
             #expect(first.status == .ok, "\(first.text)")
             let dto = try first.decode(RotationsAPIController.RotationDTO.self)
@@ -92,10 +103,8 @@ import VaporTesting
             #expect((card.requests_last_minute ?? 0) >= 4 && card.request_limit == 960 && (card.requests_by_purpose?["handoffs"] ?? 0) >= 4)
 
             // The same from the dashboard's External group.
-            let browser = Browser(f.app)
-            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
             let page = try await browser.request(.GET, "/rotations/ESC")
-            #expect(page.body.string.contains("PagerDuty escalation policy \(policy), levels 1–2") && page.body.string.contains("id=\"bind-policy\""))
+            #expect(page.body.string.contains("PagerDuty escalation policy \(policy), levels 1–2") && page.body.string.contains("id=\"preview-policy\""))
             #expect(page.body.string.contains("<dt>Paged directly (level 2)</dt><dd>Dee</dd>"))
             let bound = try await browser.request(.POST, "/rotations/ESC/schedule", form: [
                 "type": "pagerduty_escalation_policy", "escalation_policy_id": policy, "max_level": "1", "_csrf": try browser.csrfToken(from: page)])
