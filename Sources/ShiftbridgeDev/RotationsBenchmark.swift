@@ -62,6 +62,11 @@ package enum RotationsBenchmark {
             try await driver.createRotation(code: "R\(index)", name: "Rotation \(index)", owner: admin)
             try await driver.bindWithoutReading(code: "R\(index)", scheduleID: scheduleID)
         }
+        func appRequests() async throws -> Int {
+            let stats = try await control("GET", "/_emulator/stats")
+            return (stats["by_credential"] as? [String: Int] ?? [:]).filter { $0.key.hasSuffix(String(appKey.suffix(4))) }.values.reduce(0, +)
+        }
+        _ = try await control("POST", "/_emulator/stats/reset")
         let setupStarted = Date()
         var synced = 0
         while synced < options.rotations {
@@ -69,15 +74,17 @@ package enum RotationsBenchmark {
             clock.advance(1)
             _ = try await control("POST", "/_emulator/clock", ["advance_seconds": 1])
         }
+        let firstSync = Date().timeIntervalSince(setupStarted)
+        let firstSyncRequests = try await appRequests()
+        let firstSyncPaths = (try await control("GET", "/_emulator/stats")["by_path"] as? [String: Int] ?? [:]).sorted { $0.value > $1.value }
         let linked = try await driver.syncedRotationCount
-        say(String(format: "set-up: %d users, %d schedules on %d escalation policies; first sync of %d rotations took %.0f s (%d in sync)",
-                     options.users + 1, scheduleIDs.count, (scheduleIDs.count + 9) / 10, options.rotations, Date().timeIntervalSince(setupStarted), linked))
+        // The floor: those requests at PagerDuty's 960 a minute, the first burst of 100 free.
+        let floor = Double(max(firstSyncRequests - 100, 0)) / 960 * 60
+        say(String(format: "set-up: %d users, %d schedules on %d escalation policies; first sync of %d rotations took %.0f s (%d in sync), %d requests (%@); rate-limit floor %.0f s; %.2f× the floor",
+                     options.users + 1, scheduleIDs.count, (scheduleIDs.count + 9) / 10, options.rotations, firstSync, linked, firstSyncRequests,
+                     firstSyncPaths.map { "\($0.key) \($0.value)" }.joined(separator: ", "), floor, firstSync / max(floor, 1)))
 
         // Steady state: simulated minutes, 5-second passes, one PagerDuty edit a minute.
-        func appRequests() async throws -> Int {
-            let stats = try await control("GET", "/_emulator/stats")
-            return (stats["by_credential"] as? [String: Int] ?? [:]).filter { $0.key.hasSuffix(String(appKey.suffix(4))) }.values.reduce(0, +)
-        }
         func editor(_ path: String, _ json: [String: Any]) async throws {
             _ = try await http.send(TransportRequest(method: "POST", url: emulator.baseURL + path,
                                                      headers: [("Content-Type", "application/json"), ("Authorization", "Token token=\(editorKey)"),
