@@ -16,6 +16,8 @@ public struct PagerDutyClientConfiguration: Sendable {
     public var userAgent = "Shiftbridge (+https://github.com/shiftbridge)"
     /// What this client's requests are for: the credential's budget serves urgent ones first.
     public var priority = RequestPriority.sync
+    /// Where the credential's requests are counted across processes; nil: this process only.
+    public var ledger: (any RequestLedger)?
 
     public init(baseURL: String, fromEmail: String? = nil) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -60,7 +62,7 @@ public final class PagerDutyClient: Sendable {
         var lastError: PagerDutyError = .transport("no attempt made")
         while attempt < configuration.maxAttempts {
             attempt += 1
-            try await pacer.acquire(priority: configuration.priority)
+            try await pacer.acquire(priority: configuration.priority, ledger: configuration.ledger, key: credential.pacingKey)
             var headers: [(String, String)] = [
                 ("Accept", "application/vnd.pagerduty+json;version=2"),
                 ("User-Agent", configuration.userAgent),

@@ -10,6 +10,10 @@ import Foundation
 /// per minute, so a burst is within its limit; should a burst and a full minute add up past
 /// 960, `ratelimit-remaining`/`ratelimit-reset` and 429s pause everyone sharing the
 /// credential until PagerDuty's window resets.
+///
+/// Given a `RequestLedger`, a request also needs a share of the minute's allowance common to
+/// every process using the credential, taken `grantSize` at a time; when the minute's
+/// allowance is spent, requests wait for the next minute.
 public actor RequestPacer {
     private let ratePerSecond: Double
     private let burst: Double
@@ -23,6 +27,11 @@ public actor RequestPacer {
     public let requestsPerMinute: Int
 
     private static let registry = PacerRegistry()
+    /// Requests taken from the ledger for `grantMinute` and not yet sent.
+    private var granted = 0
+    private var grantMinute: Int64 = 0
+    private var askingLedger = false
+    static let grantSize = 20
 
     /// The pacer every client using `credential` shares in this process: PagerDuty counts
     /// per credential, however many clients send with it.
@@ -38,8 +47,9 @@ public actor RequestPacer {
         lastRefill = ContinuousClock.now
     }
 
-    /// Waits until a request may be sent, then takes its slot.
-    public func acquire(priority: RequestPriority = .sync) async throws {
+    /// Waits until a request may be sent, then takes its slot (and, with a ledger, a share of
+    /// the allowance every process using `key` draws on).
+    public func acquire(priority: RequestPriority = .sync, ledger: (any RequestLedger)? = nil, key: String = "") async throws {
         waiting[priority, default: 0] += 1
         defer { waiting[priority, default: 1] -= 1 }
         while true {
@@ -52,6 +62,7 @@ public actor RequestPacer {
             let urgentWaiting = waiting.contains { $0.key < priority && $0.value > 0 }
             let floor = priority >= .provisioning ? burst / 5 : 0
             if tokens >= 1 + floor && !urgentWaiting {
+                if let ledger, !(try await shareGranted(ledger, key: key)) { continue }
                 tokens -= 1
                 spent.append((now, priority))
                 if spent.count > 4 * requestsPerMinute { spent.removeFirst(spent.count - 2 * requestsPerMinute) }
@@ -60,6 +71,31 @@ public actor RequestPacer {
             let wait = max(0.02, (1 + floor - tokens) / ratePerSecond)
             try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up))))
         }
+    }
+
+    /// Takes one request from this minute's grant, asking the ledger for more when it is used
+    /// up. False when the caller should look again: another caller is asking, or the minute's
+    /// allowance is spent (then it has slept until the next minute).
+    private func shareGranted(_ ledger: any RequestLedger, key: String) async throws -> Bool {
+        let minute = Int64(Date().timeIntervalSince1970 / 60)
+        if grantMinute != minute { granted = 0; grantMinute = minute }
+        if granted > 0 {
+            granted -= 1
+            return true
+        }
+        if askingLedger {
+            try await Task.sleep(for: .milliseconds(20))
+            return false
+        }
+        askingLedger = true
+        defer { askingLedger = false }
+        let got = try await ledger.take(Self.grantSize, key: key, minute: minute, limit: requestsPerMinute)
+        if grantMinute == minute { granted += got }
+        if got == 0 {
+            let next = Date(timeIntervalSince1970: Double(minute + 1) * 60)
+            try await Task.sleep(for: .milliseconds(max(20, Int(next.timeIntervalSinceNow * 1000) + 10)))
+        }
+        return false
     }
 
     /// Requests sent in the last minute, in all and by what they were for.

@@ -65,6 +65,8 @@ struct PagerDutyClients {
     func make(credential: PagerDutyCredential, baseURL: String, quick: Bool, priority: RequestPriority = .report) -> PagerDutyClient {
         var configuration = PagerDutyClientConfiguration(baseURL: baseURL)
         configuration.priority = priority
+        // The dashboard's reads (a GET never writes) count only in this instance's budget.
+        if priority != .report { configuration.ledger = DatabaseRequestLedger(db: db) }
         if quick {
             // Validation answers a person waiting on a form: one try, soon over.
             configuration.maxAttempts = 1

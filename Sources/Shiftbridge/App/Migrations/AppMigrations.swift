@@ -21,5 +21,6 @@ enum AppMigrations {
         AddWorkClaims(),
         CreateSlack(),
         AddUserTimeZone(),
+        CreateRequestBudgets(),
     ]
 }

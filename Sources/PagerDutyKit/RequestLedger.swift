@@ -1,0 +1,9 @@
+import Foundation
+
+/// A credential's requests counted wherever its clients run: processes that share a database
+/// take from one allowance per minute, so together they stay under PagerDuty's limit.
+public protocol RequestLedger: Sendable {
+    /// Takes up to `wanted` of the `limit` requests allowed in `minute` (seconds since 1970
+    /// divided by 60) for the credential `key`; answers how many it got (0 when spent).
+    func take(_ wanted: Int, key: String, minute: Int64, limit: Int) async throws -> Int
+}

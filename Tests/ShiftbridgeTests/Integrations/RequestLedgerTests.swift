@@ -1,0 +1,46 @@
+import Foundation
+import PagerDutyKit
+@testable import Shiftbridge
+import Testing
+
+/// Two instances on one database send with one PagerDuty credential: each has its own pacer,
+/// and together they take no more than the minute's allowance from the shared ledger.
+@Suite struct RequestLedgerTests {
+    @Test(arguments: TestDatabase.allCases)
+    func instancesShareOneAllowancePerMinute(_ database: TestDatabase) async throws {
+        guard database == .sqlite || TestDatabase.postgresURL != nil else { return }
+        try await withTestInstances(2, database) { apps in
+            let limit = 30
+            let key = "key:test-\(UUID().uuidString)"
+            // A local burst of 100: only the shared allowance can hold them back.
+            let pacers = [RequestPacer(requestsPerMinute: limit, burst: 100), RequestPacer(requestsPerMinute: limit, burst: 100)]
+            let ledgers = apps.map { DatabaseRequestLedger(db: $0.db) }
+            let minuteBefore = Int64(Date().timeIntervalSince1970 / 60)
+            let sent = await withTaskGroup(of: Int.self) { group in
+                for instance in 0..<2 {
+                    for _ in 0..<25 {
+                        group.addTask {
+                            // Whoever is still waiting after two seconds waits for the next minute.
+                            let attempt = Task { try await pacers[instance].acquire(priority: .sync, ledger: ledgers[instance], key: key) }
+                            let timeout = Task { try await Task.sleep(for: .seconds(2)); attempt.cancel() }
+                            defer { timeout.cancel() }
+                            return (try? await attempt.value) == nil ? 0 : 1
+                        }
+                    }
+                }
+                return await group.reduce(0, +)
+            }
+            let minuteAfter = Int64(Date().timeIntervalSince1970 / 60)
+            // Within one minute exactly the allowance goes out; across a minute's turn, at most two.
+            if minuteBefore == minuteAfter {
+                #expect(sent == limit, "50 asked, \(limit) allowed")
+            } else {
+                #expect(sent >= limit && sent <= 2 * limit)
+            }
+            // A ledger never grants more than asked, nor past the limit.
+            let spare = try await ledgers[0].take(100, key: key + "-other", minute: minuteAfter, limit: 10)
+            #expect(spare == 10, "what is left of the minute")
+            #expect(try await ledgers[1].take(5, key: key + "-other", minute: minuteAfter, limit: 10) == 0)
+        }
+    }
+}
