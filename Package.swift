@@ -60,7 +60,7 @@ let package = Package(
             ]
         ),
         // What both emulators share: a JSON value, a controllable clock, fault plans.
-        .target(name: "EmulatorSupport"),
+        .target(name: "EmulatorSupport", dependencies: ["ShiftbridgeCore"]),
         // An in-memory PagerDuty account served over HTTP, for tests, the demo and benchmarks.
         .target(
             name: "PagerDutyEmulator",

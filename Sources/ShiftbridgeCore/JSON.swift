@@ -1,7 +1,8 @@
 import Foundation
 
-/// A JSON value the emulators build their responses from. Vendors' shapes are many and
-/// loose (nullable everything); building them as values keeps each one next to its rule.
+/// A JSON value: what the emulators build their responses from, and what SCIM resources are
+/// kept as. Vendors' shapes are many and loose (nullable everything); building them as values
+/// keeps each one next to its rule.
 public enum JSON: Sendable, Equatable, Codable {
     case null
     case bool(Bool)
