@@ -190,6 +190,16 @@ package final class AppServices: Sendable {
     func provisioningApplier(_ db: any Database) -> ProvisioningApplier {
         ProvisioningApplier(db: db, clock: clock, clients: pagerDutyClients(db), runs: provisioningRuns(db), logger: logger("provisioning"))
     }
+
+    // MARK: Identity sources
+
+    func scimTokens(_ db: any Database) -> SCIMTokens {
+        SCIMTokens(db: db, clock: clock)
+    }
+
+    func scimDirectory(_ db: any Database) -> SCIMDirectory {
+        SCIMDirectory(db: db, clock: clock, dutyCache: dutyCache, runs: provisioningRuns(db))
+    }
 }
 
 extension Application {

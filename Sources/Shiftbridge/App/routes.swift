@@ -9,6 +9,7 @@ func routes(_ app: Application, services: AppServices) throws {
     try app.register(collection: MetricsController())
     OpenAPIController().boot(open: app)
     SlackCommandsController().boot(open: app)
+    SCIMController().boot(open: app)
 
     let sessions = BrowserSessionMiddleware(secureCookies: services.config.secureCookies, clock: services.clock)
     let csrf = CSRFProtection(key: services.secrets.derivedKey(purpose: "csrf"), secureCookies: services.config.secureCookies)
@@ -42,4 +43,5 @@ func routes(_ app: Application, services: AppServices) throws {
     WebhooksAPIController().boot(api: api)
     ProvisioningAPIController().boot(api: api)
     AuditAPIController().boot(api: api)
+    SCIMSettingsController().boot(pages: pages, api: api)
 }

@@ -47,6 +47,9 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case provisioningRehireFailed = "provisioning.rehire_failed"
     case provisioningUpdateFailed = "provisioning.update_failed"
     case provisioningDeleteFailed = "provisioning.delete_failed"
+    case provisioningDeleteCancelled = "provisioning.delete_cancelled"
+    case scimTokenCreated = "scim.token_created"
+    case scimTokenRevoked = "scim.token_revoked"
 
     /// In words, for the rotation page's history and the audit log.
     var title: String {

@@ -55,7 +55,9 @@ struct PeopleDirectory {
     /// The directory follows the HR import: each current employee is a person (name and time
     /// zone from HR); an unlinked person PagerDuty named becomes linked when HR names them.
     func syncFromHR(_ employees: [Employee]) async throws {
-        let people = Dictionary(try await Person.query(on: db).all().map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
+        // A few (a SCIM push): read just them; a whole file: read everyone once.
+        let query = employees.count <= 500 ? Person.query(on: db).filter(\.$email ~~ employees.map { User.normalize(email: $0.email) }) : Person.query(on: db)
+        let people = Dictionary(try await query.all().map { ($0.email, $0) }, uniquingKeysWith: { first, _ in first })
         var fresh: [[any Encodable & Sendable]] = []
         let now = clock.now()
         for employee in employees {

@@ -64,8 +64,10 @@ struct EmployeeImporter {
             }
             changes.append([UUID(), employee.employeeID, importID, employee.status.rawValue, data, now])
         }
-        // Employees missing from this file are left alone, never deprovisioned for it.
-        for stored in existing.values where stored.inSource {
+        // Employees missing from this file are left alone, never deprovisioned for it; those an
+        // identity provider pushes over SCIM are not the file's to drop.
+        let pushed = Set(try await SCIMUser.query(on: db).all(\.$employeeID))
+        for stored in existing.values where stored.inSource && !pushed.contains(stored.employeeID) {
             stored.inSource = false
             try await stored.save(on: db)
             record.absent += 1
@@ -77,6 +79,45 @@ struct EmployeeImporter {
         try await PeopleDirectory(db: db, clock: clock).syncFromHR(employees.filter { $0.status != .terminated })
         try await AuditEvent.record(on: db, at: now, actor: actor, .provisioningImported, .provisioning("import"), after: record.summary)
         return record
+    }
+
+    /// One employee as an identity provider pushed them, recorded as a CSV row would be (the
+    /// record, its history, the people directory), in the caller's transaction. Pushes are
+    /// gathered into one import per actor and hour, so the import list stays readable.
+    static func recordPushed(_ employee: Employee, actor: String, at now: Date, on db: any Database, clock: any AppClock) async throws {
+        let record: ProvisioningImport
+        if let recent = try await ProvisioningImport.query(on: db).filter(\.$actor == actor).filter(\.$createdAt > now.addingTimeInterval(-3600))
+            .sort(\.$createdAt, .descending).first() {
+            record = recent
+        } else {
+            record = ProvisioningImport(actor: actor, rows: 0, at: now)
+            try await record.create(on: db)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = String(decoding: try encoder.encode(employee), as: UTF8.self)
+        if let stored = try await EmployeeRecord.query(on: db).filter(\.$employeeID == employee.employeeID).first() {
+            guard stored.data != data || !stored.inSource else { return }
+            if stored.status == .terminated && employee.status != .terminated { stored.wasTerminated = true }
+            stored.email = employee.email
+            stored.name = employee.name
+            stored.status = employee.status
+            stored.data = data
+            stored.inSource = true
+            stored.updatedAt = now
+            try await stored.save(on: db)
+            record.changed += 1
+        } else {
+            try await BulkInsert.rows(into: EmployeeRecord.schema, columns: ["id", "employee_id", "email", "name", "status", "data", "pagerduty_user_id",
+                                                                              "was_terminated", "in_source", "updated_at"],
+                                      [[UUID(), employee.employeeID, employee.email, employee.name, employee.status.rawValue, data, String?.none, false, true, now]], on: db)
+            record.added += 1
+        }
+        record.rows += 1
+        try await record.save(on: db)
+        try await BulkInsert.rows(into: EmployeeChange.schema, columns: ["id", "employee_id", "import_id", "status", "data", "recorded_at"],
+                                  [[UUID(), employee.employeeID, try record.requireID(), employee.status.rawValue, data, now]], on: db)
+        if employee.status != .terminated { try await PeopleDirectory(db: db, clock: clock).syncFromHR([employee]) }
     }
 
     /// The employees the latest imports name (read as plain rows: there can be many).

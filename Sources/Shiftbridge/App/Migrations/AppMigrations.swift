@@ -22,5 +22,6 @@ enum AppMigrations {
         CreateSlack(),
         AddUserTimeZone(),
         CreateRequestBudgets(),
+        CreateSCIM(),
     ]
 }

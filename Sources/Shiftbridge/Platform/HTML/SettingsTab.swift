@@ -3,12 +3,13 @@ import Vapor
 
 /// The pages under Settings, in tab order.
 enum SettingsTab: String, CaseIterable, Sendable {
-    case integrations, webhooks, users, tokens, preferences
+    case integrations, webhooks, scim, users, tokens, preferences
 
     var title: String {
         switch self {
         case .integrations: "Integrations"
         case .webhooks: "Webhooks"
+        case .scim: "SCIM"
         case .users: "Users"
         case .tokens: "API tokens"
         case .preferences: "Preferences"
