@@ -30,6 +30,14 @@ struct SCIMController {
         scim.on(.POST, ".search", body: .collect(maxSize: "64kb")) { _ -> Response in
             throw SCIMError(status: 501, nil, "Search across resource types is not supported: POST /Users/.search")
         }
+        // Discovery is read-only: other methods are not allowed there (405), not missing.
+        for path in ["ServiceProviderConfig", "ResourceTypes", "Schemas"] {
+            for method in [HTTPMethod.POST, .PUT, .PATCH, .DELETE] {
+                scim.on(method, PathComponent(stringLiteral: path)) { _ -> Response in
+                    throw SCIMError(status: 405, nil, "\(path) is read-only: use GET")
+                }
+            }
+        }
         for method in [HTTPMethod.GET, .POST, .PUT, .PATCH, .DELETE] {
             scim.on(method, "**") { req -> Response in throw SCIMError.notFound("Nothing at \(req.url.path): this service serves /Users, /Schemas, /ResourceTypes and /ServiceProviderConfig") }
         }

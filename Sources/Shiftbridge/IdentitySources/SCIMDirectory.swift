@@ -6,7 +6,8 @@ import ShiftbridgeCore
 /// and the employee it stands for change together, and planning, review and applying follow
 /// as for any HR change. `active: false` makes the employee terminated (a termination item
 /// with its blockers, never an instant delete); `active: true` again before that item is
-/// applied cancels it, and after it is a rehire.
+/// applied cancels it, and after it is a rehire. A user with no email address is kept but
+/// provisions nobody until one is pushed.
 struct SCIMDirectory {
     let db: any Database
     let clock: any AppClock
@@ -115,9 +116,8 @@ struct SCIMDirectory {
             managerEmail = manager.document.email
         }
         let employee = document.employee(id: user.employeeID, managerEmail: managerEmail)
-        guard employee.email.contains("@") else {
-            throw SCIMError.invalidValue("User \(document.userName ?? "") has no email address: set userName to one, or add emails")
-        }
+        // Kept, but not an employee until an email names them in PagerDuty (Settings → SCIM counts them).
+        guard employee.email.contains("@") else { return [] }
         let now = clock.now()
         try await EmployeeImporter.recordPushed(employee, actor: "scim:\(token.name)", at: now, on: db, clock: clock)
         guard previouslyActive == false && user.active else { return [] }

@@ -15,6 +15,8 @@ enum SCIMPage {
         let baseURL: String
         let tokens: [Token]
         let pushedUsers: Int
+        /// Pushed users with no email address: kept, but not provisioned until one arrives.
+        let withoutEmail: [String]
         /// A token just made: shown once.
         let newToken: (name: String, value: String)?
         let error: String?

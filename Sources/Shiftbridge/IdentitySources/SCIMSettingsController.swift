@@ -47,7 +47,9 @@ struct SCIMSettingsController {
                 .init(id: try $0.requireID().uuidString, name: $0.name, last4: $0.last4, createdBy: $0.createdBy, createdAt: $0.createdAt,
                       lastUsedAt: $0.lastUsedAt, revokedAt: $0.revokedAt)
             },
-            pushedUsers: try await SCIMUser.query(on: req.db).count(), newToken: newToken, error: error)
+            pushedUsers: try await SCIMUser.query(on: req.db).count(),
+            withoutEmail: try await SCIMUser.query(on: req.db).all().filter { $0.document.email == nil }.map { $0.document.userName ?? "" },
+            newToken: newToken, error: error)
         return HTMLResponse.make(status: status, html: SCIMPage.render(model, context: req.pageContext(title: "SCIM", section: .settings)))
     }
 

@@ -22,6 +22,14 @@ extension SCIMUserDocument {
             let value = SCIMAttributePath.field("value", in: operation)
             if let path = SCIMAttributePath.field("path", in: operation)?.string, !path.isEmpty {
                 guard op == .remove || value != nil else { throw SCIMError.invalidSyntax("Operations[\(index)] (\(name) \(path)) needs a value") }
+                if let schema = SCIMSchema.all.dropFirst().first(where: { $0.id.caseInsensitiveCompare(path) == .orderedSame }) {
+                    // The whole extension: removed, or its attributes set from an object.
+                    if op == .replace || op == .remove { copy.attributes[schema.id] = nil }
+                    guard op != .remove else { continue }
+                    guard case .object(let fields)? = value else { throw SCIMError.invalidSyntax("\(path) takes an object of its attributes") }
+                    for (sub, subValue) in fields where !Self.ignored.contains(sub) { try copy.apply(op, SCIMAttributePath(schema: schema.id, attribute: sub), subValue) }
+                    continue
+                }
                 try copy.apply(op, try SCIMAttributePath.parse(path), value ?? .null)
             } else {
                 guard op != .remove else { throw SCIMError.noTarget("Operations[\(index)]: remove needs a path naming what to remove") }
@@ -31,7 +39,7 @@ extension SCIMUserDocument {
                 for (key, field) in fields.sorted(by: { $0.key < $1.key }) where !Self.ignored.contains(key) {
                     if SCIMSchema.all.dropFirst().contains(where: { $0.id.caseInsensitiveCompare(key) == .orderedSame }) {
                         guard case .object(let extensionFields) = field else { throw SCIMError.invalidSyntax("\(key) must be an object of its attributes") }
-                        for (sub, subValue) in extensionFields {
+                        for (sub, subValue) in extensionFields where !Self.ignored.contains(sub) {
                             try copy.apply(op, SCIMAttributePath(schema: SCIMSchema.enterpriseURN, attribute: sub), subValue)
                         }
                     } else {

@@ -27,7 +27,7 @@ public struct SCIMUserDocument: Equatable, Sendable {
         for (key, value) in fields.sorted(by: { $0.key < $1.key }) where !ignored.contains(key) && !ignored.contains(key.lowercased()) {
             if key.lowercased().hasPrefix("urn:") && SCIMSchema.all.dropFirst().contains(where: { $0.id.caseInsensitiveCompare(key) == .orderedSame }) {
                 guard case .object(let extensionFields) = value else { throw SCIMError.invalidSyntax("\(key) must be an object of its attributes") }
-                for (name, field) in extensionFields {
+                for (name, field) in extensionFields where !ignored.contains(name) {
                     try document.apply(.replace, SCIMAttributePath(schema: SCIMSchema.enterpriseURN, attribute: name), field)
                 }
             } else {
