@@ -158,11 +158,15 @@ import VaporTesting
             #expect(badFilter.status == .badRequest && badFilter.json["scimType"] == "invalidFilter")
             let notJSON = try await scim.send(.POST, "/Users", "userName=eve")
             #expect(notJSON.status == .badRequest && notJSON.json["scimType"] == "invalidSyntax")
-            let noEmail = try await scim.send(.POST, "/Users", #"{"userName": "eve"}"#)
-            #expect(noEmail.status == .badRequest && noEmail.json["detail"]?.string?.contains("email") == true)
             let list = try await scim.send(.GET, "/Users?startIndex=1&count=10")
             #expect(list.json["totalResults"] == 1, "only Dee was made")
+            #expect(try await scim.employee("eve@corp.example") == nil)
+            // A user with no email address is kept, provisions nobody, and is named on the page.
+            #expect(try await scim.send(.POST, "/Users", #"{"userName": "eve"}"#).status == .created)
             #expect(try await scim.employee("eve") == nil)
+            let browser = Browser(scim.app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            #expect(try await browser.request(.GET, "/settings/scim").body.string.contains("have no email address, so nobody is provisioned for them until the identity provider sends one: eve."))
         }
     }
 
