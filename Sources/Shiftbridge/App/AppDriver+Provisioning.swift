@@ -28,6 +28,11 @@ extension AppDriver {
         try await services.employeeImporter(db).currentEmployees().map(\.employee)
     }
 
+    /// A SCIM token, in clear, for an identity provider to push with.
+    package func createSCIMToken(name: String, actor: String) async throws -> String {
+        try await services.scimTokens(db).create(name: name, actor: actor).1
+    }
+
     /// Plans a run; returns its id and status.
     package func startProvisioningRun(dryRun: Bool, actor: String) async throws -> (id: UUID, status: ProvisioningRunStatus) {
         let run = try await services.provisioningRuns(db).start(dryRun: dryRun, actor: actor)

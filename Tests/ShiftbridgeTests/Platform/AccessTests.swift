@@ -26,6 +26,10 @@ import VaporTesting
                     #expect(response.status == .unauthorized, "\(route.method) \(path) answered \(response.status.code)")
                     #expect(response.headers.contentType == .json, "\(route.method) \(path) did not answer JSON")
                     #expect(response.body.string.contains("\"code\":\"unauthenticated\""))
+                } else if path.hasPrefix("/scim/") {
+                    // Identity providers get SCIM's own error, not a sign-in page.
+                    #expect(response.status == .unauthorized, "\(route.method) \(path) answered \(response.status.code)")
+                    #expect(response.body.string.contains("urn:ietf:params:scim:api:messages:2.0:Error"), "\(route.method) \(path)")
                 } else {
                     #expect(response.status == .found, "\(route.method) \(path) answered \(response.status.code)")
                     #expect(response.headers.first(name: .location)?.hasPrefix("/sign-in") == true, "\(route.method) \(path)")

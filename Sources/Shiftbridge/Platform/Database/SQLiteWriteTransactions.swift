@@ -23,9 +23,10 @@ struct SQLiteWriteTransactions: DatabaseConfiguration {
 
     struct Driver: DatabaseDriver {
         let base: any DatabaseDriver
+        let gate = SQLiteWriteGate()
 
         func makeDatabase(with context: DatabaseContext) -> any Database {
-            Connection(base: base.makeDatabase(with: context), inTransaction: false)
+            Connection(base: base.makeDatabase(with: context), inTransaction: false, gate: gate)
         }
 
         func shutdown() { base.shutdown() }
@@ -36,6 +37,7 @@ struct SQLiteWriteTransactions: DatabaseConfiguration {
     struct Connection: Database, SQLDatabase {
         let base: any Database
         let inTransaction: Bool
+        let gate: SQLiteWriteGate
         private var sql: any SQLDatabase { base as! any SQLDatabase }
 
         var context: DatabaseContext { base.context }
@@ -49,18 +51,23 @@ struct SQLiteWriteTransactions: DatabaseConfiguration {
 
         func transaction<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
             guard !inTransaction else { return closure(self) }
-            return base.withConnection { connection in
-                let db = Connection(base: connection, inTransaction: true)
-                return db.run("BEGIN IMMEDIATE").flatMap {
-                    closure(db).flatMap { result in db.run("COMMIT").map { result } }
-                        .flatMapError { error in db.run("ROLLBACK").flatMapThrowing { throw error }.flatMapErrorThrowing { _ in throw error } }
+            let gate = self.gate
+            return gate.enter(on: eventLoop).flatMap {
+                base.withConnection { connection in
+                    let db = Connection(base: connection, inTransaction: true, gate: gate)
+                    return db.run("BEGIN IMMEDIATE").flatMap {
+                        closure(db).flatMap { result in db.run("COMMIT").map { result } }
+                            .flatMapError { error in db.run("ROLLBACK").flatMapThrowing { throw error }.flatMapErrorThrowing { _ in throw error } }
+                    }
                 }
+                .always { _ in gate.leave() }
             }
         }
 
         func withConnection<T>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
             let inTransaction = self.inTransaction
-            return base.withConnection { closure(Connection(base: $0, inTransaction: inTransaction)) }
+            let gate = self.gate
+            return base.withConnection { closure(Connection(base: $0, inTransaction: inTransaction, gate: gate)) }
         }
 
         private func run(_ statement: String) -> EventLoopFuture<Void> {
