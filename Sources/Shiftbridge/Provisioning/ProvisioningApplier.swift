@@ -182,15 +182,31 @@ struct ProvisioningApplier {
         }
     }
 
-    /// Starts a run when `run_every_minutes` says one is due and none is open. Returns it.
+    /// Starts a run when one is due and none is open: `run_every_minutes` after the last, or
+    /// once an identity provider's pushes have gone quiet for `pushQuietSeconds` (so a push of
+    /// thousands makes one run, and one change is planned within a minute). Returns it.
     @discardableResult
     func startScheduledRun() async throws -> ProvisioningRun? {
-        guard let minutes = try await runs.configuration.settings().runEveryMinutes, minutes > 0,
-              let connection = try await PagerDutyConnection.current(on: db), !connection.readOnly,
+        guard let connection = try await PagerDutyConnection.current(on: db), !connection.readOnly,
               try await runs.openRun() == nil else { return nil }
         let now = clock.now()
-        if let last = try await ProvisioningRun.query(on: db).filter(\.$dryRun == false).sort(\.$createdAt, .descending).first(),
-           now.timeIntervalSince(last.createdAt) < Double(minutes) * 60 { return nil }
+        let last = try await ProvisioningRun.query(on: db).filter(\.$dryRun == false).sort(\.$createdAt, .descending).first()
+        if let latestPush = try await latestPush(), latestPush > (last?.createdAt ?? .distantPast),
+           now.timeIntervalSince(latestPush) >= Self.pushQuietSeconds {
+            return try await runs.start(dryRun: false, actor: "scim")
+        }
+        guard let minutes = try await runs.configuration.settings().runEveryMinutes, minutes > 0 else { return nil }
+        if let last, now.timeIntervalSince(last.createdAt) < Double(minutes) * 60 { return nil }
         return try await runs.start(dryRun: false, actor: "schedule")
+    }
+
+    static let pushQuietSeconds: TimeInterval = 30
+
+    /// When an identity provider last changed an employee (deletions included).
+    private func latestPush() async throws -> Date? {
+        try await EmployeeChange.query(on: db).join(ProvisioningImport.self, on: \EmployeeChange.$importRecord.$id == \ProvisioningImport.$id)
+            // Actors that start with "scim:" (";" follows ":"), a range an index can answer.
+            .filter(ProvisioningImport.self, \.$actor >= "scim:").filter(ProvisioningImport.self, \.$actor < "scim;")
+            .max(\.$recordedAt)
     }
 }

@@ -146,6 +146,23 @@ import VaporTesting
         }
     }
 
+    @Test func pushesArePlannedOnceTheyGoQuiet() async throws {
+        try await withSCIM(mode: "supervised") { f, scim in
+            let applier = f.app.services.provisioningApplier(f.app.db)
+            #expect(try await applier.startScheduledRun() == nil, "nothing pushed yet")
+            for name in ["ann", "ben"] {
+                _ = try await scim.send(.POST, "/Users", #"{"userName": "\#(name)@corp.example"}"#)
+            }
+            #expect(try await applier.startScheduledRun() == nil, "still pushing")
+            f.app.testParts.clock.advance(seconds: ProvisioningApplier.pushQuietSeconds + 1)
+            let run = try #require(try await applier.startScheduledRun())
+            #expect(run.createdBy == "scim" && run.status == .pendingApproval)
+            #expect(try await f.api.get("/api/v1/provisioning/runs/\(try #require(run.id))", as: ProvisioningTests.Run.self).items?.map(\.email).sorted()
+                    == ["ann@corp.example", "ben@corp.example"])
+            #expect(try await applier.startScheduledRun() == nil, "one run at a time")
+        }
+    }
+
     @Test func badRequestsAreRefusedInSCIMsShapeAndChangeNothing() async throws {
         try await withSCIM { _, scim in
             let body = #"{"userName": "dee@corp.example", "emails": [{"value": "dee@corp.example"}]}"#
