@@ -51,7 +51,7 @@ extension AppDriver {
     /// PagerDuty's users and teams as a plan reads them (complete, or an error).
     package func readPagerDutyAccount() async throws -> (users: [ProvisioningPlanner.AccountUser], teams: [String: String]) {
         guard let client = try await services.pagerDutyClients(db).client(for: .provisioning) else { throw AppError(.conflict, code: "not_connected", "Connect PagerDuty first") }
-        let snapshot = try await PagerDutyAccountReader(client: client).snapshot(rules: RoleRules())
+        let snapshot = try await PagerDutyAccountReader(client: client).snapshot(rules: RoleRules(), employees: [])
         return (snapshot.users, snapshot.teams)
     }
 }

@@ -3,20 +3,36 @@ import PagerDutyKit
 import ShiftbridgeCore
 
 /// Reads what a provisioning plan starts from, completely or not at all: a plan made from a
-/// partial read would delete or recreate users it merely did not see.
+/// partial read would delete or recreate users it merely did not see. PagerDuty lists at
+/// most 10,000 users by offset; in a bigger account every employee the list did not reach is
+/// looked up on its own (by PagerDuty id, else by email), so "not in a capped list" is never
+/// taken as "absent".
 struct PagerDutyAccountReader {
     let client: PagerDutyClient
 
-    func snapshot(rules: RoleRules) async throws -> AccountSnapshot {
+    struct Wanted: Sendable {
+        let email: String
+        let pagerDutyUserID: String?
+    }
+
+    func snapshot(rules: RoleRules, employees: [Wanted]) async throws -> AccountSnapshot {
         do {
-            return try await read(rules: rules)
+            return try await read(rules: rules, employees: employees)
         } catch let error as PagerDutyError {
             throw AppError(.upstream, code: "pagerduty_read_failed", "Could not read PagerDuty completely, so nothing was planned: \(error.description)")
         }
     }
 
-    private func read(rules: RoleRules) async throws -> AccountSnapshot {
-        let users = try await client.users().collect()
+    private func read(rules: RoleRules, employees: [Wanted]) async throws -> AccountSnapshot {
+        var users: [PDUser] = []
+        var complete = true
+        var pages = client.users().makeAsyncIterator()
+        do {
+            while let user = try await pages.next() { users.append(user) }
+        } catch PagerDutyError.paginationLimitReached {
+            complete = false
+        }
+        if !complete { users += try await lookUp(employees, beyond: users) }
         let teams = try await client.teams().collect()
         var teamIndex: [String: String] = [:]
         var teamNames: [String: String] = [:]
@@ -45,6 +61,22 @@ struct PagerDutyAccountReader {
                       timeZone: $0.timeZone, description: $0.description, teams: memberships[$0.id] ?? [:])
             },
             teams: teamIndex, teamNames: teamNames, licenses: licenses, owner: users.first { $0.role == "owner" }?.email)
+    }
+
+    /// The PagerDuty users of employees a capped list did not reach, one request each.
+    private func lookUp(_ employees: [Wanted], beyond listed: [PDUser]) async throws -> [PDUser] {
+        var seenIDs = Set(listed.map(\.id))
+        let seenEmails = Set(listed.compactMap { $0.email?.lowercased() })
+        var found: [PDUser] = []
+        for wanted in employees where !seenEmails.contains(wanted.email.lowercased()) && !(wanted.pagerDutyUserID.map(seenIDs.contains) ?? false) {
+            var user: PDUser?
+            if let id = wanted.pagerDutyUserID {
+                do { user = try await client.user(id: id) } catch PagerDutyError.notFound { user = nil }
+            }
+            if user == nil { user = try await client.user(email: wanted.email) }
+            if let user, seenIDs.insert(user.id).inserted { found.append(user) }
+        }
+        return found
     }
 
     /// What stops each user's deletion in PagerDuty: open incidents, escalation policies that

@@ -54,7 +54,7 @@ struct ProvisioningRuns {
         let rules = try await configuration.rules()
         let employees = try await importer.currentEmployees()
         let reader = PagerDutyAccountReader(client: client)
-        let snapshot = try await reader.snapshot(rules: rules)
+        let snapshot = try await reader.snapshot(rules: rules, employees: employees.map { .init(email: $0.employee.email, pagerDutyUserID: $0.pagerDutyUserID) })
         var links: [String: String] = [:]
         var terminated = Set<String>()
         for current in employees {
