@@ -164,6 +164,30 @@ public enum ProvisioningBenchmark {
                    (faultStats["by_status"] as? [String: Int])?["500"] ?? 0, wrong, count, duplicates, lost))
     }
 
+    /// `shiftbridge-bench provisioning-large`: an account beyond PagerDuty's 10,000-user listing
+    /// ceiling. Every user matches an employee; the plan reads the list to its ceiling and looks
+    /// the rest up one by one. Prints the time, the requests and what the plan decided.
+    package static func runLargeAccount(users: Int) async throws {
+        try await BenchmarkHarness.withAppAndEmulator { app, emulator in
+            let driver = AppDriver(app)
+            _ = emulator.state.addScale(users: users - 1, schedules: 0, handoff: Date())
+            try await driver.connectPagerDuty(apiKey: emulator.state.createAPIKey(readOnly: false), baseURL: emulator.baseURL, actor: "benchmark")
+            try await driver.saveProvisioningSettings(#"{"mode":"autopilot","termination_threshold_percent":100,"termination_threshold_count":100000}"#, actor: "benchmark")
+            let csv = ([header] + (0..<(users - 1)).map { row($0) }).joined(separator: "\n")
+            _ = try await driver.importEmployees(Data(csv.utf8), actor: "benchmark")
+            let http = AsyncHTTPClientTransport()
+            _ = try await http.send(TransportRequest(method: "POST", url: emulator.baseURL + "/_emulator/stats/reset"))
+            let started = Date()
+            let plan = try await driver.startProvisioningRun(dryRun: false, actor: "benchmark")
+            let seconds = Date().timeIntervalSince(started)
+            let report = try await driver.provisioningReport(plan.id)
+            let stats = (try? JSONSerialization.jsonObject(with: try await http.send(TransportRequest(method: "GET", url: emulator.baseURL + "/_emulator/stats")).body)) as? [String: Any] ?? [:]
+            let paths = (stats["by_path"] as? [String: Int] ?? [:]).sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            say(String(format: "%d PagerDuty users, %d employees: plan in %.1f s with %d requests (%@); %d employees, %d no change, %d to create; status %@",
+                       users, users - 1, seconds, stats["total"] as? Int ?? 0, paths, report.total, report.noChange, report.created, plan.status.rawValue))
+        }
+    }
+
     /// The process's peak resident memory so far (Linux `VmHWM`), in MB.
     static func peakMemoryMB() -> Double {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

@@ -9,6 +9,7 @@ import ShiftbridgeDev
 //   swift run -c release shiftbridge-bench provisioning [--employees 9999] [--hires 1000] [--fault-employees 300] [--fault-rate 0.1]
 //   swift run -c release shiftbridge-bench rotations [--rotations 1000] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10]
 //   swift run -c release shiftbridge-bench slack [--rotations 1000] [--groups 200]
+//   swift run -c release shiftbridge-bench provisioning-large [--users 12000]
 //   swift run -c release shiftbridge-bench scim [--users 10000] [--connections 16]
 // Figures go to standard output; BENCHMARKS.md records them with the command.
 
@@ -117,12 +118,14 @@ case "provisioning":
     options.faultEmployees = Int(option("--fault-employees", Double(options.faultEmployees)))
     options.faultRate = option("--fault-rate", options.faultRate)
     try await ProvisioningBenchmark.run(options)
+case "provisioning-large":
+    try await ProvisioningBenchmark.runLargeAccount(users: Int(option("--users", 12_000)))
 case "scim":
     var options = SCIMBenchmark.Options()
     options.users = Int(option("--users", Double(options.users)))
     options.connections = Int(option("--connections", Double(options.connections)))
     try await SCIMBenchmark.run(options)
 default:
-    print("usage: shiftbridge-bench emulator [--seconds 10] [--connections 16] | rate-limit [--seconds 120] | rotations [--rotations 1000] [--users 9999] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10] [--connections 16] | provisioning [--employees 9999] [--hires 1000] [--fault-employees 300] [--fault-rate 0.1] | slack [--rotations 1000] [--groups 200] | scim [--users 10000] [--connections 16]")
+    print("usage: shiftbridge-bench emulator [--seconds 10] [--connections 16] | rate-limit [--seconds 120] | rotations [--rotations 1000] [--users 9999] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10] [--connections 16] | provisioning [--employees 9999] [--hires 1000] [--fault-employees 300] [--fault-rate 0.1] | slack [--rotations 1000] [--groups 200] | provisioning-large [--users 12000] | scim [--users 10000] [--connections 16]")
     exit(2)
 }
