@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "PagerDutyEmulator", targets: ["PagerDutyEmulator"]),
         .library(name: "SlackKit", targets: ["SlackKit"]),
         .library(name: "SlackEmulator", targets: ["SlackEmulator"]),
+        .library(name: "BambooHREmulator", targets: ["BambooHREmulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -78,6 +79,14 @@ let package = Package(
                 .product(name: "Vapor", package: "vapor"),
             ]
         ),
+        // An in-memory BambooHR company served over HTTP: custom reports, the directory, changes.
+        .target(
+            name: "BambooHREmulator",
+            dependencies: [
+                "EmulatorSupport",
+                .product(name: "Vapor", package: "vapor"),
+            ]
+        ),
         .target(
             name: "Shiftbridge",
             dependencies: [
@@ -106,6 +115,7 @@ let package = Package(
                 "PagerDutyEmulator",
                 "SlackKit",
                 "SlackEmulator",
+                "BambooHREmulator",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
             ]
@@ -146,6 +156,7 @@ let package = Package(
                 "PagerDutyEmulator",
                 "SlackKit",
                 "SlackEmulator",
+                "BambooHREmulator",
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

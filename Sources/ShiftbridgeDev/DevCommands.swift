@@ -2,7 +2,7 @@ import Foundation
 import Shiftbridge
 import Vapor
 
-/// The executable's commands beyond the app's own: `demo`, `pagerduty-emulator` and `slack-emulator`.
+/// The executable's commands beyond the app's own: `demo` and the emulators (`pagerduty-emulator`, `slack-emulator`, `bamboohr-emulator`).
 package struct DevCommands: CommandExtensions {
     package init() {}
 
@@ -10,6 +10,7 @@ package struct DevCommands: CommandExtensions {
         switch arguments.dropFirst().first {
         case "pagerduty-emulator": try await EmulatorCommand.run(arguments: Array(arguments.dropFirst(2)))
         case "slack-emulator": try await SlackEmulatorCommand.run(arguments: Array(arguments.dropFirst(2)))
+        case "bamboohr-emulator": try await BambooHREmulatorCommand.run(arguments: Array(arguments.dropFirst(2)))
         default: return false
         }
         return true

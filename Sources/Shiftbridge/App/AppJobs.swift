@@ -32,6 +32,11 @@ enum AppJobs {
                 try await services.provisioningApplier(services.db).startScheduledRun()
                 return nil
             },
+            // HR sources on their schedules: one instance, so a dropped file is imported once.
+            Job("hr-sources", every: 15, .oneInstance) { _ in
+                try await services.hrSources(services.db).runDue()
+                return nil
+            },
             // A rotated refresh token may be used once: one instance refreshes.
             Job("token-refresh", every: 60, .oneInstance) { _ in
                 await services.tokenRefresher(services.db).runOnce()

@@ -197,6 +197,11 @@ package final class AppServices: Sendable {
         SCIMTokens(db: db, clock: clock)
     }
 
+    func hrSources(_ db: any Database) -> HRSources {
+        HRSources(db: db, clock: clock, secrets: secrets, fetcher: HRSourceFetcher(transport: webhookTransport, policy: outbound),
+                  importer: employeeImporter(db), runs: provisioningRuns(db), logger: logger("hr-sources"))
+    }
+
     func scimDirectory(_ db: any Database) -> SCIMDirectory {
         SCIMDirectory(db: db, clock: clock, dutyCache: dutyCache, runs: provisioningRuns(db))
     }

@@ -44,4 +44,5 @@ func routes(_ app: Application, services: AppServices) throws {
     ProvisioningAPIController().boot(api: api)
     AuditAPIController().boot(api: api)
     SCIMSettingsController().boot(pages: pages, api: api)
+    HRSourcesAPIController().boot(api: api)
 }

@@ -48,6 +48,8 @@ enum AuditAction: String, Codable, Sendable, CaseIterable {
     case provisioningUpdateFailed = "provisioning.update_failed"
     case provisioningDeleteFailed = "provisioning.delete_failed"
     case provisioningDeleteCancelled = "provisioning.delete_cancelled"
+    case provisioningSourceSaved = "provisioning.source_saved"
+    case provisioningSourceDeleted = "provisioning.source_deleted"
     case scimTokenCreated = "scim.token_created"
     case scimTokenRevoked = "scim.token_revoked"
 

@@ -12,11 +12,13 @@ struct EmployeeImporter {
     /// New people may be named on duty; bulk inserts bypass the cache's model middleware.
     let dutyCache: ReadCache<RotationDuty.Reader>
 
-    /// Imports a whole HR export, or nothing.
-    func importCSV(_ data: Data, actor: String) async throws -> ProvisioningImport {
+    /// Imports a whole HR export, or nothing. `canonical`: the CSV was made here from a report
+    /// (BambooHR, a JSON report), so it has the default headers, commas and status words.
+    func importCSV(_ data: Data, actor: String, canonical: Bool = false) async throws -> ProvisioningImport {
         let settings = try await configuration.settings()
-        let parsed = EmployeeImport.decode(data, encoding: settings.encoding).flatMap {
-            EmployeeImport.parse($0, columns: settings.columns, delimiter: settings.delimiter.first ?? ",", statuses: settings.statusValues)
+        let parsed = EmployeeImport.decode(data, encoding: canonical ? .utf8 : settings.encoding).flatMap {
+            canonical ? EmployeeImport.parse($0)
+                      : EmployeeImport.parse($0, columns: settings.columns, delimiter: settings.delimiter.first ?? ",", statuses: settings.statusValues)
         }
         let employees: [Employee]
         switch parsed {

@@ -23,5 +23,6 @@ enum AppMigrations {
         AddUserTimeZone(),
         CreateRequestBudgets(),
         CreateSCIM(),
+        CreateHRSources(),
     ]
 }

@@ -1,0 +1,140 @@
+import BambooHREmulator
+import Fluent
+import Foundation
+@testable import Shiftbridge
+import Testing
+import NIOConcurrencyHelpers
+import PagerDutyKit
+import Vapor
+
+/// HR sources: a drop folder (what an SFTP drop becomes), an HR report URL (Workday RaaS
+/// style, JSON with Basic authentication) and BambooHR (against its emulator). Each file or
+/// report is imported whole or rejected whole, the same content only once, then planned.
+@Suite struct HRSourcesTests {
+    typealias Source = HRSourcesAPIController.SourceDTO
+    static let header = ProvisioningTests.header
+
+    func folder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("hr-drop-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A file as an upload leaves it: written a while ago and no longer growing.
+    func drop(_ text: String, _ name: String, in folder: String, age: TimeInterval = 60) throws {
+        let path = folder + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-age)], ofItemAtPath: path)
+    }
+
+    @Test func aDropFolderImportsWholeFilesRejectsBadOnesAndWaitsForPartialOnes() async throws {
+        try await ProvisioningTests().withProvisioning(mode: "supervised") { f in
+            let path = try folder()
+            let refused = try await f.api.call(.POST, "/api/v1/provisioning/sources", ["name": "SFTP", "kind": "folder", "path": path + "/missing"])
+            #expect(refused.status == .unprocessableEntity && refused.text.contains("path:"))
+            let created = try await f.api.call(.POST, "/api/v1/provisioning/sources", ["name": "SFTP", "kind": "folder", "path": path, "pattern": "hr-*.csv", "every_minutes": 15])
+            #expect(created.status == .created, "\(created.text)")
+            let id = try created.decode(Source.self).id
+
+            try drop(([Self.header] + ProvisioningTests.staff.prefix(2)).joined(separator: "\n"), "hr-1.csv", in: path)
+            try drop(Self.header + "\nE9,not-an-email,Zed,Q,hired,,,,,,,\n", "hr-2.csv", in: path)
+            try drop(Self.header + "\n", "hr-3.csv.part", in: path)
+            try drop("x", "notes.txt", in: path)
+            try drop(Self.header + "\n" + ProvisioningTests.staff[2], "hr-4.csv", in: path, age: 0)  // still being written
+
+            let ran = try await f.api.call(.POST, "/api/v1/provisioning/sources/\(id)/run")
+            let source = try ran.decode(Source.self)
+            #expect(source.last_result == .imported, "\(source.last_message ?? "")")
+            #expect(source.last_message?.contains("hr-1.csv: imported (2 added") == true && source.last_message?.contains("hr-2.csv: rejected whole") == true)
+            #expect(source.last_message?.contains("2 file(s) still arriving") == true, "\(source.last_message ?? "")")
+            let files = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+            #expect(files == ["hr-3.csv.part", "hr-4.csv", "notes.txt", "processed", "rejected"])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: path + "/processed") == ["hr-1.csv"])
+            let errors = try String(contentsOfFile: path + "/rejected/hr-2.csv.errors.txt", encoding: .utf8)
+            #expect(errors.contains("line 2:") && errors.contains("'hired'"), "\(errors)")
+            #expect(try await f.employees().map(\.employee_id).sorted() == ["E1", "E2"])
+            // The import was planned like an upload.
+            #expect(source.last_message?.contains("a provisioning run was planned") == true)
+
+            // The same content again, under another name: moved aside, not imported twice.
+            try drop(([Self.header] + ProvisioningTests.staff.prefix(2)).joined(separator: "\n"), "hr-5.csv", in: path)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-60)], ofItemAtPath: path + "/hr-4.csv")
+            let again = try await f.api.call(.POST, "/api/v1/provisioning/sources/\(id)/run").decode(Source.self)
+            #expect(again.last_message?.contains("hr-5.csv: the same content was imported before") == true, "\(again.last_message ?? "")")
+            #expect(again.last_message?.contains("hr-4.csv: imported (1 added") == true)
+            #expect(try await f.employees().count == 3)
+            let listed = try await f.api.call(.GET, "/api/v1/provisioning/sources")
+            #expect(listed.text.contains("\"last_result\":\"imported\"") && listed.text.contains("next_run_at"))
+        }
+    }
+
+    @Test func anHRReportURLIsReadWholeWithItsSecretSealed() async throws {
+        let report = try await Application.make(.testing)
+        report.http.server.configuration.hostname = "127.0.0.1"
+        report.http.server.configuration.port = 0
+        let body = #"{"Report_Entry": [{"Worker_ID": "W1", "Email": "ann@corp.example", "First": "Ann", "Last": "Lee", "Status": "active", "Dept": "Platform"}]}"#
+        let calls = NIOLockedValueBoxCounter()
+        report.get("ccx", "service", "customreport2", "acme", "shiftbridge") { req -> Response in
+            calls.increment()
+            guard req.headers.basicAuthorization?.password == "hunter2-report" else { return Response(status: .unauthorized) }
+            // The first answer is throttled, as a busy tenant's are.
+            if calls.value == 1 { return Response(status: .serviceUnavailable, headers: ["Retry-After": "1"]) }
+            return Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(string: body))
+        }
+        try await report.server.start()
+        let port = try #require(report.http.server.shared.localAddress?.port)
+        defer { Task { await report.server.shutdown(); try? await report.asyncShutdown() } }
+        try await ProvisioningTests().withProvisioning(mode: "supervised") { f in
+            let created = try await f.api.call(.POST, "/api/v1/provisioning/sources", [
+                "name": "Workday", "kind": "url", "url": "http://127.0.0.1:\(port)/ccx/service/customreport2/acme/shiftbridge?format=json",
+                "format": "json", "records": "Report_Entry",
+                "columns": ["employee_id": "Worker_ID", "email": "Email", "first_name": "First", "last_name": "Last", "status": "Status", "department": "Dept"],
+                "auth": ["basic": ["user": "ISU_Shiftbridge", "password": "hunter2-report"]]])
+            #expect(created.status == .created, "\(created.text)")
+            #expect(!created.text.contains("hunter2") && created.text.contains("\"secret_last4\":\"port\""))
+            let stored = try #require(try await HRSource.query(on: f.app.db).first())
+            #expect(stored.sealedSecret?.contains("hunter2") == false)
+            let id = try created.decode(Source.self).id
+            let ran = try await f.api.call(.POST, "/api/v1/provisioning/sources/\(id)/run").decode(Source.self)
+            #expect(ran.last_result == .imported, "\(ran.last_message ?? "")")
+            #expect(try await f.employees().first?.email == "ann@corp.example")
+            let unchanged = try await f.api.call(.POST, "/api/v1/provisioning/sources/\(id)/run").decode(Source.self)
+            #expect(unchanged.last_result == .unchanged)
+        }
+    }
+
+    @Test func bambooHRIsReadThroughItsCustomReportHonouringRetryAfter() async throws {
+        let bamboo = try await BambooHREmulatorServer.start(port: 0, seed: .empty)
+        defer { Task { await bamboo.shutdown() } }
+        bamboo.company.upsert(["workEmail": "ann@corp.example", "firstName": "Ann", "lastName": "Lee", "status": "Active", "hireDate": "2024-01-15",
+                               "department": "Platform", "jobTitle": "Engineer"])
+        bamboo.company.upsert(["workEmail": "ben@corp.example", "firstName": "Ben", "lastName": "Wu", "status": "Inactive", "hireDate": "2020-01-15",
+                               "terminationDate": "2026-02-01", "department": "Payments", "jobTitle": "Lead"])
+        let key = bamboo.company.createAPIKey()
+        try await ProvisioningTests().withProvisioning(mode: "supervised") { f in
+            let created = try await f.api.call(.POST, "/api/v1/provisioning/sources", ["name": "BambooHR", "kind": "bamboohr", "subdomain": "acme",
+                                                                                         "api_key": key, "base_url": bamboo.baseURL])
+            #expect(created.status == .created, "\(created.text)")
+            let id = try created.decode(Source.self).id
+            _ = try await AsyncHTTPClientTransport().send(TransportRequest(method: "POST", url: bamboo.baseURL + "/_emulator/faults",
+                                                                           body: Data(#"{"status": 503, "count": 1, "retry_after": 1}"#.utf8)))
+            let ran = try await f.api.call(.POST, "/api/v1/provisioning/sources/\(id)/run").decode(Source.self)
+            #expect(ran.last_result == .imported, "\(ran.last_message ?? "")")
+            let employees = Dictionary(uniqueKeysWithValues: try await f.employees().map { ($0.email, $0) })
+            #expect(employees["ann@corp.example"]?.status == .active && employees["ben@corp.example"]?.status == .terminated)
+            // Garbage from BambooHR changes nothing and says so.
+            _ = try await AsyncHTTPClientTransport().send(TransportRequest(method: "POST", url: bamboo.baseURL + "/_emulator/faults",
+                                                                           body: Data(#"{"garbage": true, "count": 1}"#.utf8)))
+            let failed = try await f.api.call(.POST, "/api/v1/provisioning/sources/\(id)/run").decode(Source.self)
+            #expect(failed.last_result == .failed && failed.failing_since != nil, "\(failed.last_message ?? "")")
+            #expect(try await f.employees().count == 2)
+        }
+    }
+}
+
+/// A count shared with a route handler.
+final class NIOLockedValueBoxCounter: Sendable {
+    private let box = NIOLockedValueBox(0)
+    func increment() { box.withLockedValue { $0 += 1 } }
+    var value: Int { box.withLockedValue { $0 } }
+}
