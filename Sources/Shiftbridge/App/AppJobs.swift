@@ -37,6 +37,11 @@ enum AppJobs {
                 try await services.hrSources(services.db).runDue()
                 return nil
             },
+            // The digest of what waits on administrators, every `reminder_hours` (under a lease).
+            Job("provisioning-attention", every: 60, .oneInstance) { _ in
+                try await services.provisioningAttention(services.db).remindIfDue()
+                return nil
+            },
             // A rotated refresh token may be used once: one instance refreshes.
             Job("token-refresh", every: 60, .oneInstance) { _ in
                 await services.tokenRefresher(services.db).runOnce()

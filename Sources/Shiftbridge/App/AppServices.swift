@@ -78,7 +78,7 @@ package final class AppServices: Sendable {
     // MARK: Overview
 
     func overviewReader(_ db: any Database) -> OverviewReader {
-        OverviewReader(db: db, clock: clock, directory: rotationDirectory(db), duty: rotationDuty(db), attention: AttentionList(db: db, clock: clock),
+        OverviewReader(db: db, clock: clock, directory: rotationDirectory(db), duty: rotationDuty(db), attention: AttentionList(db: db, clock: clock, provisioning: provisioningAttention(db)),
                        audit: auditLog(db))
     }
 
@@ -200,6 +200,10 @@ package final class AppServices: Sendable {
     func hrSources(_ db: any Database) -> HRSources {
         HRSources(db: db, clock: clock, secrets: secrets, fetcher: HRSourceFetcher(transport: webhookTransport, policy: outbound),
                   importer: employeeImporter(db), runs: provisioningRuns(db), logger: logger("hr-sources"))
+    }
+
+    func provisioningAttention(_ db: any Database) -> ProvisioningAttention {
+        ProvisioningAttention(db: db, clock: clock, configuration: provisioningConfiguration(db))
     }
 
     func scimDirectory(_ db: any Database) -> SCIMDirectory {

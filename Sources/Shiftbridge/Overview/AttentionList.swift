@@ -8,6 +8,7 @@ import Foundation
 struct AttentionList {
     let db: any Database
     let clock: any AppClock
+    let provisioning: ProvisioningAttention
 
     func items(for user: User, rotations: [Rotation]) async throws -> [AttentionItem] {
         var items: [AttentionItem] = []
@@ -48,6 +49,10 @@ struct AttentionList {
             let id = try run.requireID().uuidString
             items.append(.init(message: run.terminationsHeld ? "A provisioning run is held by the mass-termination guard" : "A provisioning run waits for approval",
                                link: "/provisioning/runs/\(id)", action: "Review run"))
+        }
+        for source in try await provisioning.facts().failing_sources {
+            items.append(.init(message: "HR source \(source.name) has failed since \(source.failing_since.displayString): \(source.message ?? "no detail")",
+                               link: "/provisioning#sources", action: "Open provisioning"))
         }
         if let pagerDuty = try await PagerDutyConnection.current(on: db), pagerDuty.status != .active {
             items.append(.init(message: "PagerDuty: \(pagerDuty.statusDetail ?? pagerDuty.status.rawValue.replacingOccurrences(of: "_", with: " "))",

@@ -40,6 +40,7 @@ extension ProvisioningController {
     struct SettingsFieldsForm: Content {
         var mode: String?
         var run_every_minutes: String?
+        var reminder_hours: String?
         var time_zone: String?
         var from_email: String?
         var stages: [String]?
@@ -76,6 +77,7 @@ extension ProvisioningController {
         }
         do {
             document["run_every_minutes"] = try Self.number(form.run_every_minutes, field: "run_every_minutes") ?? NSNull()
+            if let hours = try Self.number(form.reminder_hours, field: "reminder_hours") { document["reminder_hours"] = hours }
             document["termination_threshold_percent"] = try Self.number(form.termination_threshold_percent, field: "termination_threshold_percent", decimal: true) ?? 10
             document["termination_threshold_count"] = try Self.number(form.termination_threshold_count, field: "termination_threshold_count") ?? 25
             _ = try await req.services.provisioningConfiguration(req.db).saveSettings(try JSONSerialization.data(withJSONObject: document), actor: user.email)

@@ -18,6 +18,8 @@ struct SettingsFields: Component {
                 .class("field")
                 FormField(label: "Run on its own every (minutes)", name: "run_every_minutes", type: .number, value: settings.runEveryMinutes.map(String.init),
                           required: false, hint: "So future-dated hires and leavers happen on their day; empty: only when asked")
+                FormField(label: "Remind administrators every (hours)", name: "reminder_hours", type: .number, value: String(settings.reminderHours),
+                          hint: "While items wait for approval, a guard holds a run or an HR source fails: a webhook event and a Slack message")
                 ZoneField(label: "HR dates take effect in", name: "time_zone", value: settings.timeZone, zones: ZoneField.allZones, hint: "The zone of start and termination dates")
                 FormField(label: "Create users on behalf of", name: "from_email", value: settings.fromEmail, required: false, autocomplete: "off",
                           hint: "A PagerDuty user's email; empty: the account owner", inputMode: "email")

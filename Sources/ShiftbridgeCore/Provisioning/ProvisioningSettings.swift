@@ -33,6 +33,9 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
     /// Start a run on its own this often (so future-dated changes happen on their day);
     /// nil: only when asked.
     public var runEveryMinutes: Int?
+    /// While items wait for approval, a guard holds a run or a source keeps failing, the
+    /// administrators hear of it this often (a webhook event, a Slack message).
+    public var reminderHours = 4
 
     public init() {}
 
@@ -69,7 +72,7 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
         case terminationThresholdCount = "termination_threshold_count", protectedUsers = "protected_users", timeZone = "time_zone"
         case doNotDeprovisionOnRoleChange = "do_not_deprovision_on_role_change", excludeFromUpdate = "exclude_from_update"
         case attributeMapping = "attribute_mapping", columns, delimiter, encoding, statusValues = "status_values", fromEmail = "from_email"
-        case runEveryMinutes = "run_every_minutes"
+        case runEveryMinutes = "run_every_minutes", reminderHours = "reminder_hours"
     }
 
     /// Missing keys keep their defaults, so a partial document updates only what it names.
@@ -97,6 +100,7 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
         statusValues = try c.decodeIfPresent(StatusValues.self, forKey: .statusValues) ?? statusValues
         if c.contains(.fromEmail) { fromEmail = try c.decodeIfPresent(String.self, forKey: .fromEmail) }
         if c.contains(.runEveryMinutes) { runEveryMinutes = try c.decodeIfPresent(Int.self, forKey: .runEveryMinutes) }
+        reminderHours = try c.decodeIfPresent(Int.self, forKey: .reminderHours) ?? reminderHours
     }
 
     public static let maxRunEveryMinutes = 7 * 24 * 60
@@ -118,6 +122,7 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
         if let minutes = runEveryMinutes, !(5...Self.maxRunEveryMinutes).contains(minutes) {
             problems.append("run_every_minutes must be from 5 to \(Self.maxRunEveryMinutes) (a week), or null to run only when asked")
         }
+        if !(1...168).contains(reminderHours) { problems.append("reminder_hours must be from 1 to 168 (a week)") }
         if !(0...1_000_000).contains(terminationThresholdCount) { problems.append("termination_threshold_count must be from 0 to 1000000") }
         for (field, template) in attributeMapping.templates where template.count > 500 { problems.append("attribute_mapping.\(field): at most 500 characters") }
         if protectedUsers.count > 10_000 { problems.append("protected_users: at most 10000 addresses") }

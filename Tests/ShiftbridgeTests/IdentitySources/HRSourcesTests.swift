@@ -138,3 +138,38 @@ final class NIOLockedValueBoxCounter: Sendable {
     func increment() { box.withLockedValue { $0 += 1 } }
     var value: Int { box.withLockedValue { $0 } }
 }
+
+/// The digest of what waits on administrators: sent as `provisioning.attention` while
+/// anything waits, at most every `reminder_hours`, and shown on the dashboard.
+@Suite struct ProvisioningAttentionTests {
+    @Test func failingSourcesAndWaitingRunsAreDigestedEveryFewHours() async throws {
+        try await ProvisioningTests().withProvisioning(mode: "supervised") { f in
+            let attention = f.app.services.provisioningAttention(f.app.db)
+            #expect(try await attention.remindIfDue() == false, "nothing waits")
+            let hook = try await f.api.call(.POST, "/api/v1/webhooks", ["url": "https://hooks.example.com/hr"])
+            #expect(hook.status == .created, "\(hook.text)")
+            // A report URL nobody answers at: the source fails.
+            let created = try await f.api.call(.POST, "/api/v1/provisioning/sources", ["name": "Broken report", "kind": "url", "url": "http://127.0.0.1:9/report.csv", "every_minutes": 5])
+            let id = try created.decode(HRSourcesAPIController.SourceDTO.self).id
+            let ran = try await f.api.call(.POST, "/api/v1/provisioning/sources/\(id)/run").decode(HRSourcesAPIController.SourceDTO.self)
+            #expect(ran.last_result == .failed && ran.failing_since != nil)
+            #expect(try await attention.facts().isEmpty, "not yet failing for longer than its interval")
+            f.app.testParts.clock.advance(seconds: 6 * 60)
+            // And a run waiting for approval.
+            #expect(try await f.importCSV(([ProvisioningTests.header] + ProvisioningTests.staff.prefix(1)).joined(separator: "\n")).status == .created)
+            _ = try await f.run()
+
+            #expect(try await attention.remindIfDue())
+            let delivery = try #require(try await WebhookDelivery.query(on: f.app.db).filter(\.$event == ProvisioningAttention.event).first())
+            #expect(delivery.payload.contains("Broken report") && delivery.payload.contains("wait for approval"), "\(delivery.payload)")
+            #expect(try await attention.remindIfDue() == false, "once per reminder_hours")
+            f.app.testParts.clock.advance(seconds: 4 * 3600 + 1)
+            #expect(try await attention.remindIfDue())
+            // The dashboard says it too.
+            let browser = Browser(f.app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            let home = try await browser.request(.GET, "/").body.string
+            #expect(home.contains("HR source Broken report has failed since") && home.contains("waits for approval"))
+        }
+    }
+}
