@@ -56,6 +56,8 @@ package enum RotationsBenchmark {
         try await driver.connectPagerDuty(apiKey: appKey, baseURL: emulator.baseURL, actor: "benchmark")
         let admin = "bench@example.com"
         try await driver.ensureAdministrator(email: admin, password: "benchmark-password-1", actor: "benchmark")
+        // Every duty change is announced to a webhook, as in a real set-up (enqueued here; nothing sends).
+        try await driver.addWebhook(url: "https://hooks.example.com/shiftbridge", by: admin)
 
         // Rotations bound directly: binding through the API reads each schedule once more first.
         for (index, scheduleID) in scheduleIDs.enumerated() {
@@ -158,8 +160,9 @@ package enum RotationsBenchmark {
         await stopJobs()
         // Audit events carry the wall-clock time of the write.
         let handedOver = try await driver.handoffEvents(since: boundary.addingTimeInterval(-1))
-        say(String(format: "handoff lag: %d rotations handed over at the same instant; all applied %.2f s after it (worst lag, seen by a 50 ms poll); %d handoff events",
-                     options.rotations, (done ?? .distantFuture).timeIntervalSince(boundary), handedOver))
+        let enqueued = try await driver.webhookDeliveries(since: handoff.addingTimeInterval(-1))
+        say(String(format: "handoff lag: %d rotations handed over at the same instant; all applied, recorded and enqueued %.2f s after it (worst lag, seen by a 50 ms poll); %d handoff events, %d webhook deliveries enqueued",
+                     options.rotations, (done ?? .distantFuture).timeIntervalSince(boundary), handedOver, enqueued))
 
         // The on-duty endpoint against trivial routes of the same app, over HTTP.
         let token = try await driver.issueToken(for: admin, name: "benchmark")

@@ -67,4 +67,15 @@ extension AppDriver {
     package func handoffEvents(since instant: Date) async throws -> Int {
         try await AuditEvent.query(on: db).filter(\.$action == .rotationHandoff).filter(\.$occurredAt >= instant).count()
     }
+
+    /// A webhook for every rotation's duty changes, made by the administrator `email`.
+    package func addWebhook(url: String, by email: String) async throws {
+        guard let user = try await User.query(on: db).filter(\.$email == email).first() else { throw AppError.notFound("User \(email)") }
+        _ = try await services.webhookRegistry(db).create(url: url, rotation: nil, by: user)
+    }
+
+    /// Webhook deliveries enqueued since `instant`.
+    package func webhookDeliveries(since instant: Date) async throws -> Int {
+        try await WebhookDelivery.query(on: db).filter(\.$createdAt >= instant).count()
+    }
 }

@@ -22,9 +22,15 @@ actor ChangeFeed {
     static let refreshInterval: TimeInterval = 3600
     static let followingRefreshInterval: TimeInterval = 86_400
 
-    /// The refresh interval for the way changes are found now.
-    func currentRefreshInterval(now: Date) -> TimeInterval {
-        lastRead != nil && (unavailableUntil.map { now >= $0 } ?? true) ? Self.followingRefreshInterval : Self.refreshInterval
+    /// Refreshes a minute at most while polling: with thousands of rotations an hourly
+    /// refresh would spend a third of the key's budget on reads the `/oncalls` poll (which
+    /// checks the next 24 hours of every schedule each minute) mostly makes needless.
+    static let maxRefreshesPerMinute = 60.0
+
+    /// The refresh interval for the way changes are found now, for `rotations` bound rotations.
+    func currentRefreshInterval(now: Date, rotations: Int) -> TimeInterval {
+        if lastRead != nil && (unavailableUntil.map { now >= $0 } ?? true) { return Self.followingRefreshInterval }
+        return max(Self.refreshInterval, Double(rotations) * 60 / Self.maxRefreshesPerMinute)
     }
 
     private var lastRead: Date?
@@ -119,7 +125,7 @@ actor ChangeFeed {
     func refreshAllowance(rotations: Int, now: Date) -> Int {
         let elapsed = lastCredit.map { max(0, now.timeIntervalSince($0)) } ?? 0
         lastCredit = now
-        let perSecond = Double(rotations) / currentRefreshInterval(now: now)
+        let perSecond = Double(rotations) / currentRefreshInterval(now: now, rotations: rotations)
         refreshCredit = min(refreshCredit + elapsed * perSecond, perSecond * 60 + 1)
         return Int(refreshCredit)
     }

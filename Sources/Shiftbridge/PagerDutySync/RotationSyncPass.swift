@@ -42,7 +42,7 @@ struct RotationSyncPass {
             bound.map { .init(id: $0.id!, scheduleIDs: $0.schedule.pagerDutySourceIDs, syncedAt: states[$0.id!]?.syncedAt,
                               staleSince: states[$0.id!]?.staleSince) },
             changedSchedules: changed, refreshAllowance: allowance, now: now,
-            syncInterval: ChangeFeed.interval, refreshInterval: await changeFeed.currentRefreshInterval(now: now))
+            syncInterval: ChangeFeed.interval, refreshInterval: await changeFeed.currentRefreshInterval(now: now, rotations: bound.count))
         await changeFeed.spendRefreshes(decision.refreshes)
         let byID = Dictionary(uniqueKeysWithValues: bound.map { ($0.id!, $0) })
         var synced = 0

@@ -22,6 +22,7 @@ struct DutyChanges {
         guard !real.isEmpty else { return }
         let hooks = try await Webhook.query(on: db).all()
         var events: [AuditEvent] = []
+        var deliveries: [WebhookDelivery] = []
         for change in real {
             let rotation = change.rotation
             events.append(AuditEvent(at: at, actor: change.actor, change.action, .rotation(rotation),
@@ -30,11 +31,14 @@ struct DutyChanges {
             let payload = WebhookPayload(event: WebhookPayload.dutyChanged,
                                          rotation: .init(id: try rotation.requireID().uuidString, code: rotation.code, name: rotation.name),
                                          previous: change.previous, on_duty: change.current, until: change.until, at: at)
-            try await WebhookOutbox.enqueue(payload, rotationID: try rotation.requireID(), hooks: hooks, at: at, on: db)
+            deliveries += try WebhookOutbox.deliveries(payload, rotationID: try rotation.requireID(), hooks: hooks, at: at)
         }
         try await slack.record(real, at: at, on: db)
         for start in stride(from: 0, to: events.count, by: 500) {
             try await Array(events[start..<min(start + 500, events.count)]).create(on: db)
+        }
+        for start in stride(from: 0, to: deliveries.count, by: 500) {
+            try await Array(deliveries[start..<min(start + 500, deliveries.count)]).create(on: db)
         }
     }
 

@@ -107,20 +107,27 @@ struct RotationDuty {
     }
 
     /// The on-duty answer for a public rotation, by code or id, from this instance's cache
-    /// (filled for every public rotation at once, at most once a cache lifetime).
+    /// (filled, at most once a cache lifetime, for every public rotation not cached already).
+    /// A rotation following PagerDuty is kept `heldLifetime`: its answer is computed from the
+    /// held timeline at each request, and only a sync (which clears this instance's cache)
+    /// changes that timeline; a manual rotation, which another instance may turn, the default.
     func cachedReader(_ key: String) async throws -> Reader? {
         let now = clock.now()
         if let reader = cache.get(key, now: now) { return reader }
         guard cache.claimWarmUp(now: now) else { return nil }
         let rotations = try await Rotation.query(on: db).filter(\.$isPublic == true).all()
+            .filter { !cache.contains($0.code, now: now) || $0.code == key || $0.id?.uuidString.uppercased() == key }
         let readers = try await readers(rotations)
         for rotation in rotations {
             guard let id = rotation.id, let reader = readers[id] else { continue }
-            cache.set(rotation.code, reader, now: now)
-            cache.set(id.uuidString.uppercased(), reader, now: now)
+            let lifetime = rotation.followsPagerDuty ? Self.heldLifetime : nil
+            cache.set(rotation.code, reader, now: now, lifetime: lifetime)
+            cache.set(id.uuidString.uppercased(), reader, now: now, lifetime: lifetime)
         }
         return cache.get(key, now: now)
     }
+
+    static let heldLifetime: TimeInterval = 60
 
     func remember(_ reader: @escaping Reader, as key: String) {
         cache.set(key, reader, now: clock.now())

@@ -5,11 +5,13 @@ import Foundation
 /// none is lost and none is sent for a change that did not happen.
 enum WebhookOutbox {
     /// One delivery per webhook interested in `rotation` (its own, and those for every
-    /// rotation). `hooks`: every webhook, read once for a batch of changes.
-    static func enqueue(_ payload: WebhookPayload, rotationID: UUID, hooks: [Webhook], at: Date, on db: any Database) async throws {
+    /// rotation), to be created by the caller with the rest of its batch. `hooks`: every
+    /// webhook, read once for a batch of changes.
+    static func deliveries(_ payload: WebhookPayload, rotationID: UUID, hooks: [Webhook], at: Date) throws -> [WebhookDelivery] {
         let interested = hooks.filter { $0.$rotation.id == nil || $0.$rotation.id == rotationID }
-        guard !interested.isEmpty else { return }
+        guard !interested.isEmpty else { return [] }
         let body = try payload.encoded()
+        var deliveries: [WebhookDelivery] = []
         for hook in interested {
             let delivery = WebhookDelivery()
             delivery.$webhook.id = try hook.requireID()
@@ -19,7 +21,8 @@ enum WebhookOutbox {
             delivery.attempts = 0
             delivery.nextAttemptAt = at
             delivery.createdAt = at
-            try await delivery.create(on: db)
+            deliveries.append(delivery)
         }
+        return deliveries
     }
 }

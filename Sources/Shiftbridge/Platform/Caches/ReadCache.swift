@@ -25,11 +25,17 @@ final class ReadCache<Value: Sendable>: Sendable {
         }
     }
 
-    func set(_ key: String, _ value: Value, now: Date) {
+    /// Keeps `value` for the cache's `ttl`, or for `lifetime` when the caller knows better.
+    func set(_ key: String, _ value: Value, now: Date, lifetime: TimeInterval? = nil) {
         entries.withLockedValue { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = (value, now.addingTimeInterval(ttl))
+            entries[key] = (value, now.addingTimeInterval(lifetime ?? ttl))
         }
+    }
+
+    /// Whether `key` holds a live entry (without taking it).
+    func contains(_ key: String, now: Date) -> Bool {
+        entries.withLockedValue { $0[key].map { $0.expires > now } ?? false }
     }
 
     func remove(_ key: String) {
