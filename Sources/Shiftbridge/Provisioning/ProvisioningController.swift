@@ -15,6 +15,67 @@ struct ProvisioningController {
         pages.post("provisioning", "runs", use: startRun)
         pages.get("provisioning", "runs", ":run", use: run)
         pages.post("provisioning", "runs", ":run", "decide", use: decide)
+        pages.post("provisioning", "sources", use: addSource)
+        pages.post("provisioning", "sources", ":source", "run", use: runSource)
+        pages.post("provisioning", "sources", ":source", "delete", use: deleteSource)
+    }
+
+    struct SourceForm: Content {
+        var name: String?
+        var kind: HRSource.Kind?
+        var every_minutes: String?
+        var path: String?
+        var pattern: String?
+        var url: String?
+        var records: String?
+        var user: String?
+        var secret: String?
+        var subdomain: String?
+    }
+
+    func addSource(req: Request) async throws -> Response {
+        let admin = try req.requireAdmin()
+        let form = try req.content.decode(SourceForm.self)
+        func given(_ text: String?) -> String? { text.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+        var input = HRSourceInput()
+        input.name = form.name
+        input.kind = form.kind
+        input.every_minutes = given(form.every_minutes).flatMap(Int.init) ?? 60
+        switch form.kind {
+        case .folder?: (input.path, input.pattern) = (given(form.path), given(form.pattern))
+        case .url?:
+            input.url = given(form.url)
+            input.records = given(form.records)
+            input.format = input.records == nil ? "csv" : "json"
+            if let secret = given(form.secret) {
+                input.auth = given(form.user).map { .init(basic: .init(user: $0, password: secret)) } ?? .init(bearer: secret)
+            }
+        case .bamboohr?: (input.subdomain, input.api_key) = (given(form.subdomain), given(form.secret))
+        case nil: break
+        }
+        do {
+            _ = try await req.services.hrSources(req.db).create(input, actor: admin.email)
+        } catch let error as AppError {
+            return try await render(req, error: error.message, status: error.kind.httpStatus)
+        }
+        req.flash(.success, "Source added.")
+        return req.redirect(to: "/provisioning#sources")
+    }
+
+    func runSource(req: Request) async throws -> Response {
+        _ = try req.requireAdmin()
+        let sources = req.services.hrSources(req.db)
+        let source = try await sources.run(try await sources.find(req.parameters.get("source", as: UUID.self)))
+        req.flash(source.lastResult == .failed || source.lastResult == .rejected ? .error : .success, "\(source.name): \(source.lastMessage ?? "done")")
+        return req.redirect(to: "/provisioning#sources")
+    }
+
+    func deleteSource(req: Request) async throws -> Response {
+        let admin = try req.requireAdmin()
+        let sources = req.services.hrSources(req.db)
+        try await sources.delete(try await sources.find(req.parameters.get("source", as: UUID.self)), actor: admin.email)
+        req.flash(.success, "Source removed.")
+        return req.redirect(to: "/provisioning#sources")
     }
 
     func overview(req: Request) async throws -> Response {
@@ -42,7 +103,18 @@ struct ProvisioningController {
             rulesJSON: try rulesJSON ?? Self.pretty(rules), ruleForm: ruleForm ?? RuleForm(rules), settingsJSON: try settingsJSON ?? Self.pretty(settings),
             settings: settings,
             preview: .init(rules, employees: employees, processAll: settings.processAll),
-            runs: runRows, connected: try await PagerDutyConnection.current(on: req.db) != nil, importProblems: importProblems, error: error)
+            runs: runRows, connected: try await PagerDutyConnection.current(on: req.db) != nil,
+            sources: try await req.services.hrSources(req.db).list().map {
+                let settings = $0.settings
+                let target = switch $0.kind {
+                case .folder: "\(settings.path ?? "") (\(settings.pattern ?? "*.csv"))"
+                case .url: settings.url ?? ""
+                case .bamboohr: "\(settings.subdomain ?? "").bamboohr.com"
+                }
+                return .init(id: try $0.requireID().uuidString, name: $0.name, kind: $0.kind, target: target, lastRunAt: $0.lastRunAt,
+                             lastResult: $0.lastResult, lastMessage: $0.lastMessage, nextRunAt: $0.nextRunAt)
+            },
+            importProblems: importProblems, error: error)
         return HTMLResponse.make(status: status, html: ProvisioningPage.render(model, context: req.pageContext(title: "Provisioning", section: .provisioning)))
     }
 

@@ -45,6 +45,7 @@ enum ProvisioningPage {
         let preview: RulePreview
         let runs: [RunRow]
         let connected: Bool
+        let sources: [HRSourcesSection.Row]
         let importProblems: [String]
         let error: String?
     }

@@ -66,6 +66,7 @@ extension ProvisioningPage {
                 .class("card")
             }
             .class("tiles")
+            HRSourcesSection(sources: model.sources, csrf: context.csrfToken)
             H2("Role rules").id("rules")
             Paragraph("Ordered: the first rule whose conditions match gives the role, teams and licence; nobody matched gets the default role.").class("muted")
             Div {

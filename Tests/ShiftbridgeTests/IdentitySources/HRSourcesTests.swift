@@ -68,6 +68,29 @@ import Vapor
         }
     }
 
+    @Test func theProvisioningPageAddsRunsAndRemovesSources() async throws {
+        try await ProvisioningTests().withProvisioning(mode: "supervised") { f in
+            let path = try folder()
+            try drop(([Self.header] + ProvisioningTests.staff.prefix(1)).joined(separator: "\n"), "hr-1.csv", in: path)
+            let browser = Browser(f.app)
+            _ = try await browser.signIn(email: "ops@example.com", password: testPassword)
+            let page = try await browser.request(.GET, "/provisioning")
+            #expect(page.body.string.contains("id=\"sources\"") && page.body.string.contains("No HR source yet."))
+            let csrf = try browser.csrfToken(from: page)
+            let bad = try await browser.request(.POST, "/provisioning/sources", form: ["_csrf": csrf, "name": "Drop", "kind": "folder", "path": "relative/path"])
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("an absolute path"))
+            let added = try await browser.request(.POST, "/provisioning/sources", form: ["_csrf": csrf, "name": "Drop", "kind": "folder", "path": path,
+                                                                                       "pattern": "hr-*.csv", "every_minutes": "30"])
+            #expect(added.status == .seeOther || added.status == .found, "\(added.status)")
+            let source = try #require(try await HRSource.query(on: f.app.db).first())
+            _ = try await browser.request(.POST, "/provisioning/sources/\(try source.requireID())/run", form: ["_csrf": csrf])
+            let after = try await browser.request(.GET, "/provisioning").body.string
+            #expect(after.contains("Drop</strong> — folder: \(path) (hr-*.csv)") && after.contains("hr-1.csv: imported (1 added"), "\(after)")
+            _ = try await browser.request(.POST, "/provisioning/sources/\(try source.requireID())/delete", form: ["_csrf": csrf])
+            #expect(try await HRSource.query(on: f.app.db).count() == 0)
+        }
+    }
+
     @Test func anHRReportURLIsReadWholeWithItsSecretSealed() async throws {
         let report = try await Application.make(.testing)
         report.http.server.configuration.hostname = "127.0.0.1"
