@@ -124,7 +124,7 @@ try:
     pages = [("overview", "/"), ("rotations", "/rotations"), ("rotation", "/rotations/DEMO-PRIMARY"), ("rotation-pagerduty", "/rotations/PLATFORM"),
              ("people", "/people"), ("provisioning", "/provisioning"), ("integrations", "/settings/integrations"),
              ("integrations-slack-dialog", "/settings/integrations#connect-slack"), ("webhooks", "/settings/webhooks"), ("users", "/settings/users"),
-             ("tokens", "/settings/tokens"), ("preferences", "/settings/preferences"), ("audit", "/audit"),
+             ("tokens", "/settings/tokens"), ("scim", "/settings/scim"), ("preferences", "/settings/preferences"), ("audit", "/audit"),
              ("audit-filtered", "/audit?action=rotation.created")]
     if run_path:
         pages.append(("provisioning-run", run_path))
