@@ -25,6 +25,9 @@ public struct AppConfig: Sendable, Equatable {
     public var customAPIHosts: CustomAPIHosts = .none
     /// `serve` runs the background jobs too, unless `SHIFTBRIDGE_JOBS=off` (web-only instances).
     public var runJobs = true
+    /// Folders HR drop folders may be inside (`SHIFTBRIDGE_HR_DROP_ROOTS`, colon-separated):
+    /// a folder source moves files, so it may not point anywhere on the machine.
+    public var hrDropRoots: [String] = []
 
     public enum CustomAPIHosts: Sendable, Equatable {
         case none, any
@@ -103,6 +106,8 @@ public struct AppConfig: Sendable, Equatable {
         config.allowHTTPHosts = Set((value("SHIFTBRIDGE_ALLOW_HTTP_HOSTS") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
         config.allowPrivateTargets = try flag("SHIFTBRIDGE_ALLOW_PRIVATE_TARGETS", value("SHIFTBRIDGE_ALLOW_PRIVATE_TARGETS"))
+        config.hrDropRoots = (value("SHIFTBRIDGE_HR_DROP_ROOTS") ?? "/srv:\((dataDirectory as NSString).appendingPathComponent("drops"))")
+            .split(separator: ":").map { ($0.trimmingCharacters(in: .whitespaces) as NSString).standardizingPath }.filter { $0.hasPrefix("/") }
         if let raw = value("SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS") {
             if (try? flag("SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS", raw)) == true {
                 config.customAPIHosts = .any

@@ -199,7 +199,7 @@ package final class AppServices: Sendable {
 
     func hrSources(_ db: any Database) -> HRSources {
         HRSources(db: db, clock: clock, secrets: secrets, fetcher: HRSourceFetcher(transport: webhookTransport, policy: outbound),
-                  importer: employeeImporter(db), runs: provisioningRuns(db), logger: logger("hr-sources"))
+                  importer: employeeImporter(db), runs: provisioningRuns(db), dropRoots: config.hrDropRoots, logger: logger("hr-sources"))
     }
 
     func provisioningAttention(_ db: any Database) -> ProvisioningAttention {

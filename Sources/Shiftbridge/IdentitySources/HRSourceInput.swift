@@ -30,7 +30,7 @@ struct HRSourceInput: Content {
 
     /// The source's settings with this input applied (to `existing`, for a PATCH), and a new
     /// secret if one was given. Throws naming every field to fix.
-    func apply(to existing: HRSourceSettings, kind: HRSource.Kind, policy: OutboundTargetPolicy) throws -> (HRSourceSettings, secret: String?) {
+    func apply(to existing: HRSourceSettings, kind: HRSource.Kind, policy: OutboundTargetPolicy, dropRoots: [String]) throws -> (HRSourceSettings, secret: String?) {
         var settings = existing
         var secret: String?
         var problems: [String] = []
@@ -43,7 +43,13 @@ struct HRSourceInput: Content {
             settings.pattern = settings.pattern ?? "*.csv"
             var isDirectory: ObjCBool = false
             if let path = settings.path, path.hasPrefix("/"), FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                if !FileManager.default.isWritableFile(atPath: path) { problem("path", "\(path) is not writable: files are moved to processed/ or rejected/ inside it") }
+                // Symbolic links resolved, so a link cannot lead outside the roots.
+                let real = (path as NSString).resolvingSymlinksInPath
+                if !dropRoots.contains(where: { real.hasPrefix(($0 as NSString).resolvingSymlinksInPath + "/") }) {
+                    problem("path", "\(path) is not inside a folder HR drops may use (\(dropRoots.joined(separator: ", ")); set SHIFTBRIDGE_HR_DROP_ROOTS to allow others)")
+                } else if !FileManager.default.isWritableFile(atPath: path) {
+                    problem("path", "\(path) is not writable: files are moved to processed/ or rejected/ inside it")
+                }
             } else {
                 problem("path", "an absolute path to an existing directory, such as /srv/sftp/hr/upload")
             }

@@ -13,6 +13,7 @@ struct HRSources {
     let fetcher: HRSourceFetcher
     let importer: EmployeeImporter
     let runs: ProvisioningRuns
+    let dropRoots: [String]
     let logger: Logger
 
     func list() async throws -> [HRSource] {
@@ -28,7 +29,7 @@ struct HRSources {
         guard let kind = input.kind else { throw AppError.invalidField("kind", "folder, url or bamboohr") }
         let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else { throw AppError.invalidField("name", "name the source, such as 'Workday export' (at most 100 characters)") }
-        let (settings, secret) = try input.apply(to: HRSourceSettings(), kind: kind, policy: fetcher.policy)
+        let (settings, secret) = try input.apply(to: HRSourceSettings(), kind: kind, policy: fetcher.policy, dropRoots: dropRoots)
         if kind != .folder && secret == nil && !(kind == .url && input.auth == nil) {
             throw AppError.invalidField("api_key", "BambooHR needs the API key")
         }
@@ -54,7 +55,7 @@ struct HRSources {
 
     func update(_ source: HRSource, _ input: HRSourceInput, actor: String) async throws -> HRSource {
         if let kind = input.kind, kind != source.kind { throw AppError.invalidField("kind", "a source's kind cannot change: add a new source") }
-        let (settings, secret) = try input.apply(to: source.settings, kind: source.kind, policy: fetcher.policy)
+        let (settings, secret) = try input.apply(to: source.settings, kind: source.kind, policy: fetcher.policy, dropRoots: dropRoots)
         if let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty { source.name = name }
         if let minutes = input.every_minutes { source.everyMinutes = minutes }
         source.settings = settings

@@ -32,6 +32,9 @@ import Vapor
             let path = try folder()
             let refused = try await f.api.call(.POST, "/api/v1/provisioning/sources", ["name": "SFTP", "kind": "folder", "path": path + "/missing"])
             #expect(refused.status == .unprocessableEntity && refused.text.contains("path:"))
+            // A source moves files: only inside the folders allowed for HR drops.
+            let outside = try await f.api.call(.POST, "/api/v1/provisioning/sources", ["name": "SFTP", "kind": "folder", "path": "/etc"])
+            #expect(outside.status == .unprocessableEntity && outside.text.contains("SHIFTBRIDGE_HR_DROP_ROOTS"))
             let created = try await f.api.call(.POST, "/api/v1/provisioning/sources", ["name": "SFTP", "kind": "folder", "path": path, "pattern": "hr-*.csv", "every_minutes": 15])
             #expect(created.status == .created, "\(created.text)")
             let id = try created.decode(Source.self).id

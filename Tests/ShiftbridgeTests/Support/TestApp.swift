@@ -30,7 +30,8 @@ func withTestInstances(
         .appendingPathComponent("shiftbridge-test-\(UUID().uuidString)").path
     // Tests meet the emulators and receivers on loopback; the outbound-target tests narrow these again.
     var environment = ["SHIFTBRIDGE_DATA_DIR": directory, "SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS": "1",
-                       "SHIFTBRIDGE_ALLOW_PRIVATE_TARGETS": "1", "SHIFTBRIDGE_ALLOW_HTTP_HOSTS": "127.0.0.1,localhost"]
+                       "SHIFTBRIDGE_ALLOW_PRIVATE_TARGETS": "1", "SHIFTBRIDGE_ALLOW_HTTP_HOSTS": "127.0.0.1,localhost",
+                       "SHIFTBRIDGE_HR_DROP_ROOTS": FileManager.default.temporaryDirectory.path]
     var scratchDatabase: (admin: String, name: String)?
     if database == .postgres {
         let admin = try #require(TestDatabase.postgresURL, TestDatabase.postgresSkipReason)
