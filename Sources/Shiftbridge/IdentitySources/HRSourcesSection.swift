@@ -30,7 +30,7 @@ struct HRSourcesSection: Component {
                         Element(name: "strong") { Text(source.name) }
                         Text(" — \(source.kind.rawValue): \(source.target). ")
                         if let at = source.lastRunAt {
-                            Span(source.lastResult?.rawValue ?? "").class("badge badge-\(source.lastResult == .failed || source.lastResult == .rejected ? "bad" : "good")")
+                            Span(source.lastResult?.rawValue ?? "").class("badge badge-\(source.lastResult == .failed || source.lastResult == .rejected ? "bad" : source.lastResult == .waiting ? "warn" : "ok")")
                             Text(" \(at.displayString): \(source.lastMessage ?? "")")
                         } else {
                             Text("Not run yet.")

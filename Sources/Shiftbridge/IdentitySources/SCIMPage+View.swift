@@ -15,7 +15,7 @@ extension SCIMPage {
             .class("card")
             if !model.withoutEmail.isEmpty {
                 Paragraph("\(model.withoutEmail.count) pushed user(s) have no email address, so nobody is provisioned for them until the identity provider sends one: \(model.withoutEmail.prefix(10).joined(separator: ", "))\(model.withoutEmail.count > 10 ? ", …" : "").")
-                    .class("flash error").id("scim-without-email")
+                    .class("flash flash-error").id("scim-without-email")
             }
             if let token = model.newToken {
                 OneTimeSecret(intro: "SCIM token '\(token.name)' created. Paste it into the identity provider now; it is not shown again:", value: token.value, id: "new-scim-token")
