@@ -42,15 +42,18 @@ struct SCIMDirectory {
 
     func create(_ document: SCIMUserDocument, by token: SCIMToken) async throws -> SCIMUser {
         let now = clock.now()
+        let employeeID = document.enterprise["employeeNumber"]?.string ?? document.externalID ?? (document.userName ?? "").lowercased()
         let user = try await db.transaction { db in
-            try await Self.checkUnique(document, except: nil, on: db)
-            let employeeID = document.enterprise["employeeNumber"]?.string ?? document.externalID ?? (document.userName ?? "").lowercased()
-            if try await SCIMUser.query(on: db).filter(\.$employeeID == employeeID).first() != nil {
-                throw SCIMError(status: 409, .uniqueness, "Another User already stands for employee \(employeeID) (employeeNumber, else externalId, names the employee)")
+            // One read answers both: is the userName taken, does a User stand for this employee.
+            let userName = (document.userName ?? "").lowercased()
+            for other in try await SCIMUser.query(on: db).group(.or, { $0.filter(\.$userName == userName).filter(\.$employeeID == employeeID) }).all() {
+                throw other.userName == userName
+                    ? SCIMError(status: 409, .uniqueness, "userName \(document.userName ?? "") is already taken by User \(other.id?.uuidString.lowercased() ?? "")")
+                    : SCIMError(status: 409, .uniqueness, "Another User already stands for employee \(employeeID) (employeeNumber, else externalId, names the employee)")
             }
             let user = SCIMUser(id: UUID(), document: document, employeeID: employeeID, at: now)
             try await user.create(on: db)
-            try await record(user, previouslyActive: nil, by: token, on: db)
+            try await record(user, document, previouslyActive: nil, by: token, on: db)
             return user
         }
         dutyCache.removeAll()
@@ -76,7 +79,7 @@ struct SCIMDirectory {
             var document = user.document
             try document.patch(.object(["Operations": [["op": "replace", "path": "active", "value": false]]]))
             user.update(document, at: clock.now())
-            try await record(user, previouslyActive: nil, by: token, on: db)
+            try await record(user, document, previouslyActive: nil, by: token, on: db)
             try await user.delete(on: db)
         }
         dutyCache.removeAll()
@@ -90,7 +93,7 @@ struct SCIMDirectory {
             try await Self.checkUnique(document, except: user.id, on: db)
             user.update(document, at: clock.now())
             try await user.save(on: db)
-            return try await record(user, previouslyActive: wasActive, by: token, on: db)
+            return try await record(user, document, previouslyActive: wasActive, by: token, on: db)
         }
         // A run whose last waiting item was cancelled is done waiting.
         for runID in cancelledIn { if let run = try await ProvisioningRun.find(runID, on: db) { try await runs.settle(run) } }
@@ -108,8 +111,7 @@ struct SCIMDirectory {
     /// The employee as the user now describes them, recorded as a pushed HR change; a
     /// reactivation cancels a deletion still waiting to be applied (returns the runs it was in).
     @discardableResult
-    private func record(_ user: SCIMUser, previouslyActive: Bool?, by token: SCIMToken, on db: any Database) async throws -> Set<UUID> {
-        let document = user.document
+    private func record(_ user: SCIMUser, _ document: SCIMUserDocument, previouslyActive: Bool?, by token: SCIMToken, on db: any Database) async throws -> Set<UUID> {
         var managerEmail: String?
         if let managerID = document.enterprise["manager"]?["value"]?.string, let uuid = UUID(uuidString: managerID),
            let manager = try await SCIMUser.find(uuid, on: db) {
