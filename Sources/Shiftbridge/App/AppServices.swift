@@ -103,7 +103,7 @@ package final class AppServices: Sendable {
     }
 
     func rotationHandoffs(_ db: any Database) -> RotationHandoffs {
-        RotationHandoffs(db: db, clock: clock, dutyChanges: dutyChanges(), dutyCache: dutyCache)
+        RotationHandoffs(db: db, clock: clock, dutyChanges: dutyChanges())
     }
 
     func dutyChanges() -> DutyChanges {

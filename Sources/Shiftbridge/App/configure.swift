@@ -28,9 +28,9 @@ package func configure(_ app: Application, config: AppConfig, parts: AppParts = 
 
     // Bulk writes bypass these; the services that make them empty the cache themselves.
     let dutyCache = services.dutyCache
-    app.databases.middleware.use(DutyCacheInvalidation<Rotation>(cache: dutyCache))
-    app.databases.middleware.use(DutyCacheInvalidation<RotationSync>(cache: dutyCache))
-    app.databases.middleware.use(DutyCacheInvalidation<RotationMember>(cache: dutyCache))
+    app.databases.middleware.use(DutyCacheInvalidation<Rotation>(cache: dutyCache, rotationOf: { $0.id }))
+    app.databases.middleware.use(DutyCacheInvalidation<RotationSync>(cache: dutyCache, rotationOf: { $0.$rotation.id }))
+    app.databases.middleware.use(DutyCacheInvalidation<RotationMember>(cache: dutyCache, rotationOf: { $0.$rotation.id }))
     app.databases.middleware.use(DutyCacheInvalidation<Person>(cache: dutyCache))
 
     AppMetrics.bootstrap()

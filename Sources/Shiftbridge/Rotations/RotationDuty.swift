@@ -121,16 +121,19 @@ struct RotationDuty {
         for rotation in rotations {
             guard let id = rotation.id, let reader = readers[id] else { continue }
             let lifetime = rotation.followsPagerDuty ? Self.heldLifetime : nil
-            cache.set(rotation.code, reader, now: now, lifetime: lifetime)
-            cache.set(id.uuidString.uppercased(), reader, now: now, lifetime: lifetime)
+            cache.set(rotation.code, reader, now: now, lifetime: lifetime, tag: Self.tag(id))
+            cache.set(id.uuidString.uppercased(), reader, now: now, lifetime: lifetime, tag: Self.tag(id))
         }
         return cache.get(key, now: now)
     }
 
     static let heldLifetime: TimeInterval = 60
 
-    func remember(_ reader: @escaping Reader, as key: String) {
-        cache.set(key, reader, now: clock.now())
+    /// What the cache files a rotation's answers under, so a write to it drops only them.
+    static func tag(_ rotationID: UUID) -> String { rotationID.uuidString }
+
+    func remember(_ reader: @escaping Reader, as key: String, for rotation: Rotation) {
+        cache.set(key, reader, now: clock.now(), lifetime: rotation.followsPagerDuty ? Self.heldLifetime : nil, tag: rotation.id.map(Self.tag))
     }
 
     /// The rotation's state now, with every automatic handoff since it was last saved counted

@@ -10,7 +10,6 @@ struct RotationHandoffs {
     let db: any Database
     let clock: any AppClock
     let dutyChanges: DutyChanges
-    let dutyCache: ReadCache<RotationDuty.Reader>
 
     /// Records every handoff due by now; returns when the next one is due.
     func applyDue() async throws -> Date? {
@@ -50,7 +49,8 @@ struct RotationHandoffs {
             try await RotationSync.setDuty(updates, on: db)
             try await dutyChanges.record(changes, at: now, on: db)
         }
-        dutyCache.removeAll()
+        // The cached answers stay: they are computed from the held timeline for the instant
+        // of each read, which a handoff does not change.
     }
 
     /// A self-turning rotation's state at `now`, counting the handoffs its schedule made since

@@ -54,9 +54,10 @@ struct RotationsAPIController {
         return try await dto(try await req.services.rotationEditor(req.db).setSchedule(rotation, schedule, by: try req.requireUser()), req)
     }
 
-    /// The hottest read: a public rotation's answer is computed from what was read in the
-    /// last five seconds. This instance's writes clear it at once; another instance's show
-    /// within five seconds; handoffs show at once, computed for the instant of the read.
+    /// The hottest read: a public rotation's answer is computed from what was read a little
+    /// earlier (five seconds; a minute for one following PagerDuty, which only a sync changes).
+    /// This instance's writes drop it at once, another instance's show within that time, and
+    /// handoffs show at once, computed for the instant of the read.
     func onDuty(req: Request) async throws -> OnDuty {
         let key = (req.parameters.get("rotation") ?? "").uppercased()
         let duty = req.services.rotationDuty(req.db)
@@ -64,7 +65,7 @@ struct RotationsAPIController {
         if let reader = try await duty.cachedReader(key) { return OnDuty(reader(now)) }
         let rotation = try await find(req)
         let reader = try await duty.reader(rotation)
-        if rotation.isPublic { duty.remember(reader, as: key) }
+        if rotation.isPublic { duty.remember(reader, as: key, for: rotation) }
         return OnDuty(reader(now))
     }
 

@@ -5,7 +5,7 @@ import NIOConcurrencyHelpers
 /// A small per-instance cache for hot reads, each entry kept for `ttl` seconds. It only
 /// serves reads that may be that stale: whatever writes the data stays in the database.
 final class ReadCache<Value: Sendable>: Sendable {
-    private let entries = NIOLockedValueBox<[String: (value: Value, expires: Date)]>([:])
+    private let entries = NIOLockedValueBox<[String: (value: Value, expires: Date, tag: String?)]>([:])
     let ttl: TimeInterval
     let capacity: Int
 
@@ -25,11 +25,19 @@ final class ReadCache<Value: Sendable>: Sendable {
         }
     }
 
-    /// Keeps `value` for the cache's `ttl`, or for `lifetime` when the caller knows better.
-    func set(_ key: String, _ value: Value, now: Date, lifetime: TimeInterval? = nil) {
+    /// Keeps `value` for the cache's `ttl`, or for `lifetime` when the caller knows better;
+    /// `tag` names what it was made from, so a write to that thing can drop just it.
+    func set(_ key: String, _ value: Value, now: Date, lifetime: TimeInterval? = nil, tag: String? = nil) {
         entries.withLockedValue { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[key] = (value, now.addingTimeInterval(lifetime ?? ttl))
+            entries[key] = (value, now.addingTimeInterval(lifetime ?? ttl), tag)
+        }
+    }
+
+    /// Drops every entry made from `tag` (all its keys), leaving the rest.
+    func removeTagged(_ tag: String) {
+        entries.withLockedValue { entries in
+            for (key, entry) in entries where entry.tag == tag { entries[key] = nil }
         }
     }
 
