@@ -1,4 +1,5 @@
 import Fluent
+import Foundation
 
 /// A write to what an on-duty answer is made of drops it from this instance's duty cache:
 /// the answers of the one rotation it belongs to (`rotationOf`), or all of them when it
