@@ -20,9 +20,9 @@ import Testing
                 for instance in 0..<2 {
                     for _ in 0..<25 {
                         group.addTask {
-                            // Whoever is still waiting after two seconds waits for the next minute.
+                            // Whoever still waits after ten seconds waits for the next minute (or got a share of it).
                             let attempt = Task { try await pacers[instance].acquire(priority: .sync, ledger: ledgers[instance], key: key) }
-                            let timeout = Task { try await Task.sleep(for: .seconds(2)); attempt.cancel() }
+                            let timeout = Task { try await Task.sleep(for: .seconds(10)); attempt.cancel() }
                             defer { timeout.cancel() }
                             return (try? await attempt.value) == nil ? 0 : 1
                         }
