@@ -199,3 +199,22 @@ final class NIOLockedValueBoxCounter: Sendable {
         }
     }
 }
+
+extension ProvisioningAttentionTests {
+    @Test func administratorsSlackKnowsGetTheDigestAsAMessage() async throws {
+        try await SlackOutputsTests().withSlack { api, clock, slack in
+            let admin = slack.workspace.addUser(name: "Ops", email: "ops@example.com")
+            _ = try await api.call(.POST, "/api/v1/integrations/slack/refresh")
+            let created = try await api.call(.POST, "/api/v1/provisioning/sources", ["name": "Broken report", "kind": "url", "url": "http://127.0.0.1:9/report.csv", "every_minutes": 5])
+            let id = try created.decode(HRSourcesAPIController.SourceDTO.self).id
+            _ = try await api.call(.POST, "/api/v1/provisioning/sources/\(id)/run")
+            clock.advance(hours: 0.2)
+            #expect(try await api.app.services.provisioningAttention(api.app.db).remindIfDue())
+            await api.app.runJobPass("slack-delivery")
+            let messages = slack.workspace.directMessages(to: admin)
+            #expect(messages.count == 1 && messages.first?.contains("HR source Broken report has failed since") == true, "\(messages)")
+            // Ann is no administrator: she hears nothing.
+            #expect(slack.workspace.directMessages(to: slack.id("ann@example.com")).isEmpty)
+        }
+    }
+}
