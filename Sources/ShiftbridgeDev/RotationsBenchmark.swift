@@ -26,6 +26,8 @@ package enum RotationsBenchmark {
         package var auditMinutes = 90
         package var pollingMinutes = 60
         package var loadSeconds: Double = 10
+        /// Unmeasured load before each route's measured seconds (caches warm, as in steady state).
+        package var warmUpSeconds: Double = 2
         package var connections = 16
         package init() {}
     }
@@ -175,12 +177,17 @@ package enum RotationsBenchmark {
         var results: [(String, Double, Double)] = []
         for (label, path) in [("GET /api/v1/rotations/{id}/on-duty", nil), ("GET /healthz (no database, no auth)", "/healthz"),
                               ("GET /api/v1/me (auth, one query)", "/api/v1/me")] as [(String, String?)] {
+            if options.warmUpSeconds > 0 {
+                _ = try await load(seconds: options.warmUpSeconds, connections: options.connections, http: http, token: token) {
+                    base + (path ?? "/api/v1/rotations/\(codes.randomElement()!)/on-duty")
+                }
+            }
             let (rate, p50, p99, failures) = try await load(seconds: options.loadSeconds, connections: options.connections, http: http, token: token) {
                 base + (path ?? "/api/v1/rotations/\(codes.randomElement()!)/on-duty")
             }
             results.append((label, rate, p99))
-            say(String(format: "%@: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d non-200 (%d connections, %.0f s)",
-                         label, rate, p50, p99, failures, options.connections, options.loadSeconds))
+            say(String(format: "%@: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d non-200 (%d connections, %.0f s after %.0f s of warm-up)",
+                         label, rate, p50, p99, failures, options.connections, options.loadSeconds, options.warmUpSeconds))
         }
         say(String(format: "on-duty / healthz: %.2f; on-duty / me: %.2f", results[0].1 / results[1].1, results[0].1 / results[2].1))
         await app.server.shutdown()

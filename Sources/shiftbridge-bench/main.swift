@@ -104,6 +104,7 @@ case "rotations":
     options.auditMinutes = Int(option("--audit-minutes", Double(options.auditMinutes)))
     options.pollingMinutes = Int(option("--polling-minutes", Double(options.pollingMinutes)))
     options.loadSeconds = option("--seconds", options.loadSeconds)
+    options.warmUpSeconds = option("--warm-up", options.warmUpSeconds)
     options.connections = Int(option("--connections", Double(options.connections)))
     try await RotationsBenchmark.run(options)
 case "slack":
@@ -126,6 +127,6 @@ case "scim":
     options.connections = Int(option("--connections", Double(options.connections)))
     try await SCIMBenchmark.run(options)
 default:
-    print("usage: shiftbridge-bench emulator [--seconds 10] [--connections 16] | rate-limit [--seconds 120] | rotations [--rotations 1000] [--users 9999] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10] [--connections 16] | provisioning [--employees 9999] [--hires 1000] [--fault-employees 300] [--fault-rate 0.1] | slack [--rotations 1000] [--groups 200] | provisioning-large [--users 12000] | scim [--users 10000] [--connections 16]")
+    print("usage: shiftbridge-bench emulator [--seconds 10] [--connections 16] | rate-limit [--seconds 120] | rotations [--rotations 1000] [--users 9999] [--audit-minutes 90] [--polling-minutes 60] [--seconds 10] [--warm-up 2] [--connections 16] | provisioning [--employees 9999] [--hires 1000] [--fault-employees 300] [--fault-rate 0.1] | slack [--rotations 1000] [--groups 200] | provisioning-large [--users 12000] | scim [--users 10000] [--connections 16]")
     exit(2)
 }
