@@ -31,12 +31,24 @@ import Testing
                 return await group.reduce(0, +)
             }
             let minuteAfter = Int64(Date().timeIntervalSince1970 / 60)
-            // Within one minute exactly the allowance goes out; across a minute's turn, at most two.
-            if minuteBefore == minuteAfter {
-                #expect(sent == limit, "50 asked, \(limit) allowed")
-            } else {
-                #expect(sent >= limit && sent <= 2 * limit)
+            // Never above the allowance (a busy machine may leave some still waiting at the cut).
+            #expect(sent >= 1 && sent <= (minuteBefore == minuteAfter ? limit : 2 * limit), "\(sent) sent")
+
+            // The ledger itself, without the clock: two instances taking shares of one minute
+            // at once get exactly its allowance between them.
+            let granted = try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<40 {
+                    group.addTask { try await ledgers[index % 2].take(3, key: key + "-shares", minute: 42, limit: limit) }
+                }
+                var total = 0
+                for try await share in group {
+                    #expect(share <= 3)
+                    total += share
+                }
+                return total
             }
+            #expect(granted == limit, "40 shares of 3 asked, \(limit) allowed: \(granted) granted")
+
             // A ledger never grants more than asked, nor past the limit.
             let spare = try await ledgers[0].take(100, key: key + "-other", minute: minuteAfter, limit: 10)
             #expect(spare == 10, "what is left of the minute")
