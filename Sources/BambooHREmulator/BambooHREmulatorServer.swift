@@ -41,9 +41,4 @@ public final class BambooHREmulatorServer: Sendable {
         try? await app.asyncShutdown()
     }
 
-    public func waitUntilStopped() async {
-        signal(SIGINT) { _ in _exit(0) }
-        signal(SIGTERM) { _ in _exit(0) }
-        while true { try? await Task.sleep(nanoseconds: 3_600 * 1_000_000_000) }
-    }
 }

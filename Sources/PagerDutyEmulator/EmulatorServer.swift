@@ -70,13 +70,6 @@ public final class EmulatorServer: Sendable {
         try? await app.asyncShutdown()
     }
 
-    /// Serves until the process is interrupted (the `pagerduty-emulator` command). The
-    /// account lives in memory, so stopping needs no clean-up beyond ending the process.
-    public func waitUntilStopped() async {
-        signal(SIGINT) { _ in _exit(0) }
-        signal(SIGTERM) { _ in _exit(0) }
-        while true { try? await Task.sleep(nanoseconds: 3_600 * 1_000_000_000) }
-    }
 }
 
 /// Errors outside the REST gate (unknown paths, bad forms) in PagerDuty's shape.

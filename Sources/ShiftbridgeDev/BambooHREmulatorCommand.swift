@@ -1,3 +1,4 @@
+import EmulatorSupport
 import BambooHREmulator
 import Foundation
 
@@ -28,6 +29,6 @@ enum BambooHREmulatorCommand {
         let server = try await BambooHREmulator.BambooHREmulatorServer.start(port: port, seed: seed, logLevel: .notice)
         print("BambooHR emulator (\(seed.rawValue) seed, company \(server.company.subdomain)) listening on \(server.baseURL)")
         print("Make an API key: curl -s -X POST \(server.baseURL)/_emulator/api-keys")
-        await server.waitUntilStopped()
+        await EmulatorProcess.waitUntilInterrupted()
     }
 }

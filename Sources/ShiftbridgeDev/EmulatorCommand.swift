@@ -1,3 +1,4 @@
+import EmulatorSupport
 import Foundation
 import PagerDutyEmulator
 
@@ -51,6 +52,6 @@ enum EmulatorCommand {
                                                     rateLimitWindow: rateWindow, logLevel: .notice)
         print("PagerDuty emulator (\(seed.rawValue) seed, \(region.uppercased()) region) listening on \(server.baseURL)")
         print("Create a key: curl -s -X POST \(server.baseURL)/_emulator/api-keys -d '{\"read_only\":false}'")
-        await server.waitUntilStopped()
+        await EmulatorProcess.waitUntilInterrupted()
     }
 }

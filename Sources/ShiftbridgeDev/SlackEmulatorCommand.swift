@@ -1,3 +1,4 @@
+import EmulatorSupport
 import Foundation
 import SlackEmulator
 
@@ -32,6 +33,6 @@ enum SlackEmulatorCommand {
         let server = try await SlackEmulatorServer.start(port: port, seed: seed, logLevel: .notice)
         print("Slack emulator (\(seed.rawValue) seed) listening on \(server.baseURL); Web API at \(server.apiBaseURL)")
         print("Make a bot token: curl -s -X POST \(server.baseURL)/_emulator/tokens -d '{\"type\":\"bot\",\"scopes\":[\"usergroups:read\",\"usergroups:write\",\"users:read\",\"users:read.email\",\"channels:read\",\"chat:write\"]}'")
-        await server.waitUntilStopped()
+        await EmulatorProcess.waitUntilInterrupted()
     }
 }

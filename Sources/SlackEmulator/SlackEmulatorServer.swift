@@ -49,10 +49,4 @@ public final class SlackEmulatorServer: Sendable {
         try? await app.asyncShutdown()
     }
 
-    /// Serves until the process is interrupted (the `slack-emulator` command).
-    public func waitUntilStopped() async {
-        signal(SIGINT) { _ in _exit(0) }
-        signal(SIGTERM) { _ in _exit(0) }
-        while true { try? await Task.sleep(nanoseconds: 3_600 * 1_000_000_000) }
-    }
 }

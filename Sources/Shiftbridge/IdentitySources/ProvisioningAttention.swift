@@ -72,29 +72,14 @@ struct ProvisioningAttention {
         let body = String(decoding: try encoder.encode(Payload(event: Self.event, at: now, summary: facts.sentence, attention: facts)), as: UTF8.self)
         try await db.transaction { db in
             for hook in try await Webhook.query(on: db).filter(\.$rotation.$id == nil).all() {
-                let delivery = WebhookDelivery()
-                delivery.$webhook.id = try hook.requireID()
-                delivery.event = Self.event
-                delivery.payload = body
-                delivery.status = .pending
-                delivery.attempts = 0
-                delivery.nextAttemptAt = now
-                delivery.createdAt = now
-                try await delivery.create(on: db)
+                try await WebhookOutbox.delivery(of: Self.event, body: body, to: hook, at: now).create(on: db)
             }
             // Administrators Slack knows by their email; the others hear of it on the dashboard.
             guard try await SlackConnection.current(on: db) != nil else { return }
             let linked = try await SlackDirectory.links(on: db)
             for admin in try await User.query(on: db).filter(\.$isAdmin == true).all() where linked[admin.email] != nil {
-                let message = SlackMessage()
-                message.recipientEmail = admin.email
-                message.text = "Shiftbridge provisioning needs you: \(facts.sentence)."
-                message.dedupeKey = "attention:\(admin.email):\(Int(now.timeIntervalSince1970))"
-                message.status = .pending
-                message.attempts = 0
-                message.nextAttemptAt = now
-                message.createdAt = now
-                try await message.create(on: db)
+                try await SlackMessage(directTo: admin.email, text: "Shiftbridge provisioning needs you: \(facts.sentence).",
+                                       dedupeKey: "attention:\(admin.email):\(Int(now.timeIntervalSince1970))", at: now).create(on: db)
             }
         }
         return true

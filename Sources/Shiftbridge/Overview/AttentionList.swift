@@ -45,12 +45,13 @@ struct AttentionList {
             items.append(.init(message: "\(failedMessages) Slack message(s) could not be posted in the last 24 hours", link: SettingsTab.integrations.path,
                                action: "Open integrations"))
         }
-        for run in try await ProvisioningRun.query(on: db).filter(\.$status == .pendingApproval).sort(\.$createdAt, .descending).limit(5).all() {
-            let id = try run.requireID().uuidString
-            items.append(.init(message: run.terminationsHeld ? "A provisioning run is held by the mass-termination guard" : "A provisioning run waits for approval",
-                               link: "/provisioning/runs/\(id)", action: "Review run"))
+        // The same facts the reminder digest sends: the newest waiting runs, failing sources.
+        let waiting = try await provisioning.facts()
+        for run in waiting.runs.suffix(5).reversed() {
+            items.append(.init(message: run.held_by_guard ? "A provisioning run is held by the mass-termination guard" : "A provisioning run waits for approval",
+                               link: "/provisioning/runs/\(run.id.uuidString)", action: "Review run"))
         }
-        for source in try await provisioning.facts().failing_sources {
+        for source in waiting.failing_sources {
             items.append(.init(message: "HR source \(source.name) has failed since \(source.failing_since.displayString): \(source.message ?? "no detail")",
                                link: "/provisioning#sources", action: "Open provisioning"))
         }

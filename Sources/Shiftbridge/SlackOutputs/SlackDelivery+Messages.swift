@@ -67,16 +67,9 @@ extension SlackDelivery {
                 let key = "dm:\(rotationID):\(email):\(Int(start.timeIntervalSince1970))"
                 guard try await SlackMessage.query(on: db).filter(\.$dedupeKey == key).first() == nil else { continue }
                 let rotation = output.rotation
-                let message = SlackMessage()
+                let message = SlackMessage(directTo: email, text: "Your duty on \(SlackTemplate.escape(rotation.name)) (\(SlackTemplate.escape(rotation.code))) begins at "
+                    + SlackTemplate.escape(SlackDutyFacts.format(start, zone: rotation.schedule.timeZone)) + ".", dedupeKey: key, at: now)
                 message.rotationID = rotationID
-                message.recipientEmail = email
-                message.text = "Your duty on \(SlackTemplate.escape(rotation.name)) (\(SlackTemplate.escape(rotation.code))) begins at "
-                    + SlackTemplate.escape(SlackDutyFacts.format(start, zone: rotation.schedule.timeZone)) + "."
-                message.dedupeKey = key
-                message.status = .pending
-                message.attempts = 0
-                message.nextAttemptAt = now
-                message.createdAt = now
                 try await message.create(on: db)
             }
         }

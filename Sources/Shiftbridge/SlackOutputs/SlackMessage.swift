@@ -25,4 +25,15 @@ final class SlackMessage: Model, @unchecked Sendable {
     @OptionalField(key: "sent_at") var sentAt: Date?
 
     init() {}
+
+    /// A direct message to whoever Slack knows by `email`, due now.
+    init(directTo email: String, text: String, dedupeKey: String, at now: Date) {
+        self.recipientEmail = email
+        self.text = text
+        self.dedupeKey = dedupeKey
+        self.status = .pending
+        self.attempts = 0
+        self.nextAttemptAt = now
+        self.createdAt = now
+    }
 }

@@ -11,18 +11,19 @@ enum WebhookOutbox {
         let interested = hooks.filter { $0.$rotation.id == nil || $0.$rotation.id == rotationID }
         guard !interested.isEmpty else { return [] }
         let body = try payload.encoded()
-        var deliveries: [WebhookDelivery] = []
-        for hook in interested {
-            let delivery = WebhookDelivery()
-            delivery.$webhook.id = try hook.requireID()
-            delivery.event = payload.event
-            delivery.payload = body
-            delivery.status = .pending
-            delivery.attempts = 0
-            delivery.nextAttemptAt = at
-            delivery.createdAt = at
-            deliveries.append(delivery)
-        }
-        return deliveries
+        return try interested.map { try delivery(of: payload.event, body: body, to: $0, at: at) }
+    }
+
+    /// A delivery of `body` to `hook`, due now.
+    static func delivery(of event: String, body: String, to hook: Webhook, at: Date) throws -> WebhookDelivery {
+        let delivery = WebhookDelivery()
+        delivery.$webhook.id = try hook.requireID()
+        delivery.event = event
+        delivery.payload = body
+        delivery.status = .pending
+        delivery.attempts = 0
+        delivery.nextAttemptAt = at
+        delivery.createdAt = at
+        return delivery
     }
 }
