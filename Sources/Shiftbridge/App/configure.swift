@@ -38,9 +38,10 @@ package func configure(_ app: Application, config: AppConfig, parts: AppParts = 
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(SecurityHeadersMiddleware(formActionSources: services.outbound.formActionSources))
     app.middleware.use(AppErrorMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: StaticAssets.directory))
-    app.routes.defaultMaxBodySize = "10mb"
-    app.middleware.use(TextInputGuard(maxBodySize: 10 << 20))
+    app.middleware.use(StaticFilesMiddleware())
+    // Routes that take more say so (`bodyCap`); the guard holds every route to its cap.
+    app.routes.defaultMaxBodySize = "1mb"
+    app.middleware.use(TextInputGuard())
 
     app.migrations.add(AppMigrations.all)
     try await migrate(app, storage: config.storage)

@@ -6,7 +6,7 @@ import Vapor
 /// people to, with a token from Settings → SCIM. Every answer, errors included, is SCIM JSON.
 struct SCIMController {
     func boot(open routes: any RoutesBuilder) {
-        let scim = routes.grouped("scim", "v2").grouped(SCIMErrorMiddleware(), SCIMTokenMiddleware())
+        let scim = routes.grouped("scim", "v2").grouped(SCIMTokenMiddleware())
         scim.get("ServiceProviderConfig") { req in SCIMResponse.make(.ok, SCIMDiscovery.serviceProviderConfig(base: req.scimBase)) }
         scim.get("ResourceTypes") { req in SCIMResponse.make(.ok, SCIMDiscovery.list([SCIMDiscovery.userResourceType(base: req.scimBase)])) }
         scim.get("ResourceTypes", ":id") { req in
@@ -21,13 +21,13 @@ struct SCIMController {
             return SCIMResponse.make(.ok, SCIMDiscovery.schema(schema, base: req.scimBase))
         }
         scim.get("Users", use: list)
-        scim.on(.POST, "Users", ".search", body: .collect(maxSize: "64kb"), use: search)
-        scim.on(.POST, "Users", body: .collect(maxSize: "1mb"), use: create)
+        scim.on(.POST, "Users", ".search", bodyCap: "64kb", use: search)
+        scim.on(.POST, "Users", bodyCap: "1mb", use: create)
         scim.get("Users", ":id", use: read)
-        scim.on(.PUT, "Users", ":id", body: .collect(maxSize: "1mb"), use: replace)
-        scim.on(.PATCH, "Users", ":id", body: .collect(maxSize: "1mb"), use: patch)
+        scim.on(.PUT, "Users", ":id", bodyCap: "1mb", use: replace)
+        scim.on(.PATCH, "Users", ":id", bodyCap: "1mb", use: patch)
         scim.delete("Users", ":id", use: delete)
-        scim.on(.POST, ".search", body: .collect(maxSize: "64kb")) { _ -> Response in
+        scim.on(.POST, ".search", bodyCap: "64kb") { _ -> Response in
             throw SCIMError(status: 501, nil, "Search across resource types is not supported: POST /Users/.search")
         }
         // Discovery is read-only: other methods are not allowed there (405), not missing.

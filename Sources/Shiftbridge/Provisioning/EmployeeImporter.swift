@@ -12,6 +12,9 @@ struct EmployeeImporter {
     /// New people may be named on duty; bulk inserts bypass the cache's model middleware.
     let dutyCache: ReadCache<RotationDuty.Reader>
 
+    /// The largest HR file taken, uploaded or dropped.
+    static let maxFileBytes = 64 << 20
+
     /// Imports a whole HR export, or nothing. `canonical`: the CSV was made here from a report
     /// (BambooHR, a JSON report), so it has the default headers, commas and status words.
     func importCSV(_ data: Data, actor: String, canonical: Bool = false) async throws -> ProvisioningImport {

@@ -6,7 +6,7 @@ import Vapor
 struct ProvisioningAPIController {
     func boot(api: any RoutesBuilder) {
         let provisioning = api.grouped("provisioning")
-        provisioning.on(.POST, "imports", body: .collect(maxSize: "64mb"), use: importCSV)
+        provisioning.on(.POST, "imports", bodyCap: ByteCount(value: EmployeeImporter.maxFileBytes), use: importCSV)
         provisioning.get("imports", use: imports)
         provisioning.get("employees", use: employees)
         provisioning.get("employees", ":employee_id", "history", use: history)

@@ -6,7 +6,7 @@ import Vapor
 struct ProvisioningController {
     func boot(pages: any RoutesBuilder) {
         pages.get("provisioning", use: overview)
-        pages.on(.POST, "provisioning", "import", body: .collect(maxSize: "64mb"), use: importFile)
+        pages.on(.POST, "provisioning", "import", bodyCap: ByteCount(value: EmployeeImporter.maxFileBytes), use: importFile)
         pages.post("provisioning", "rules", use: saveRules)
         pages.post("provisioning", "settings", use: saveSettings)
         pages.post("provisioning", "rules", "builder", use: builder)
@@ -65,8 +65,8 @@ struct ProvisioningController {
     func runSource(req: Request) async throws -> Response {
         _ = try req.requireAdmin()
         let sources = req.services.hrSources(req.db)
-        let source = try await sources.run(try await sources.find(req.parameters.get("source", as: UUID.self)))
-        req.flash(source.lastResult == .failed || source.lastResult == .rejected ? .error : .success, "\(source.name): \(source.lastMessage ?? "done")")
+        let source = try await sources.requestRun(try await sources.find(req.parameters.get("source", as: UUID.self)))
+        req.flash(.success, "\(source.name) runs within seconds; its result shows here once done.")
         return req.redirect(to: "/provisioning#sources")
     }
 

@@ -11,7 +11,7 @@ struct SlackCommandsController {
     }
 
     func boot(open: any RoutesBuilder) {
-        open.on(.POST, "slack", "commands", body: .collect(maxSize: "64kb"), use: command).publicAccess()
+        open.on(.POST, "slack", "commands", bodyCap: "64kb", use: command).publicAccess()
     }
 
     func command(req: Request) async throws -> Reply {

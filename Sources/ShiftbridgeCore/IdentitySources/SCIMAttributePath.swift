@@ -16,8 +16,10 @@ public struct SCIMAttributePath: Equatable, Sendable {
         self.subAttribute = subAttribute
     }
 
-    public static func parse(_ text: String) throws -> SCIMAttributePath {
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+    public static func parse(_ path: String) throws -> SCIMAttributePath {
+        // Quoted back in errors, cut short when long.
+        let text = path.count > 100 ? String(path.prefix(100)) + "…" : path
+        var rest = Substring(path.trimmingCharacters(in: .whitespaces))
         var schema: String?
         if rest.lowercased().hasPrefix("urn:") {
             guard let known = SCIMSchema.all.map(\.id).first(where: { rest.lowercased().hasPrefix($0.lowercased() + ":") }) else {

@@ -174,9 +174,13 @@ extension SCIMUserDocument {
     static func equalities(_ filter: SCIMFilter) -> [String: JSON]? {
         switch filter {
         case .compare(let path, .eq, let value) where path.subAttribute == nil: return [path.attribute: value]
-        case .and(let left, let right):
-            guard let l = equalities(left), let r = equalities(right) else { return nil }
-            return l.merging(r) { a, _ in a }
+        case .and(let terms):
+            var merged: [String: JSON] = [:]
+            for term in terms {
+                guard let found = equalities(term) else { return nil }
+                merged.merge(found) { a, _ in a }
+            }
+            return merged
         default: return nil
         }
     }

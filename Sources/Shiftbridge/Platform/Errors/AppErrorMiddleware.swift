@@ -1,11 +1,16 @@
+import ShiftbridgeCore
 import Vapor
 
-/// Turns every thrown error into a response: JSON under `/api/`, a readable page elsewhere.
-/// Server errors are logged with their details; the client sees a generic message.
+/// Turns every thrown error into a response: JSON under `/api/`, SCIM's error JSON under
+/// `/scim/v2` (the only kind SCIM clients read, whatever failed: a body too large, no
+/// route), a readable page elsewhere. Server errors are logged with their details; the
+/// client sees a generic message.
 struct AppErrorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
+        } catch let error as SCIMError {
+            return SCIMResponse.make(HTTPResponseStatus(statusCode: error.status), error.json)
         } catch {
             var failure = AppError.answering(error)
             // No route for this method, but one for the path: 405 and what is allowed.
@@ -22,7 +27,9 @@ struct AppErrorMiddleware: AsyncMiddleware {
                 request.logger.report(error: error)
             }
             let response: Response
-            if request.url.path.hasPrefix("/api/") || request.url.path.hasPrefix("/hooks/") {
+            if request.url.path == "/scim/v2" || request.url.path.hasPrefix("/scim/v2/") {
+                response = SCIMResponse.make(status, SCIMError(status: Int(status.code), nil, failure.message).json)
+            } else if request.url.path.hasPrefix("/api/") || request.url.path.hasPrefix("/hooks/") {
                 response = Response(status: status)
                 try response.content.encode(ErrorBody(failure))
             } else {
