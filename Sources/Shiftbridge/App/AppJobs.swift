@@ -32,8 +32,9 @@ enum AppJobs {
                 try await services.provisioningApplier(services.db).startScheduledRun()
                 return nil
             },
-            // HR sources on their schedules: one instance, so a dropped file is imported once.
-            Job("hr-sources", every: 15, .oneInstance) { _ in
+            // HR sources on their schedules, and those asked to run now: one instance, so a
+            // dropped file is imported once.
+            Job("hr-sources", every: 5, .oneInstance) { _ in
                 try await services.hrSources(services.db).runDue()
                 return nil
             },

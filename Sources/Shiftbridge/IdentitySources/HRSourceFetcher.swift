@@ -23,7 +23,7 @@ struct HRSourceFetcher {
         var description: String { if case .unreachable(let message) = self { message } else { "" } }
     }
 
-    static let maxReportBytes = 64 << 20
+    static let maxReportBytes = EmployeeImporter.maxFileBytes
 
     static func digest(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
@@ -33,22 +33,13 @@ struct HRSourceFetcher {
 
     /// The files whole now, in name order, and how many are still arriving. Sizes are read
     /// twice, half a second apart: a file still growing waits for the next run.
-    func folderFiles(_ settings: HRSourceSettings, now: Date) async throws -> (ready: [String], arriving: Int) {
-        guard let path = settings.path else { throw FetchError.unreachable("The source has no folder") }
-        func listing() throws -> [DropFolder.File] {
-            try FileManager.default.contentsOfDirectory(atPath: path).compactMap { name in
-                let attributes = try FileManager.default.attributesOfItem(atPath: path + "/" + name)
-                guard attributes[.type] as? FileAttributeType == .typeRegular else { return nil }
-                return DropFolder.File(name: name, size: (attributes[.size] as? NSNumber)?.intValue ?? 0,
-                                       modified: attributes[.modificationDate] as? Date ?? .distantPast)
-            }
-        }
+    func folderFiles(_ folder: DropFolderAccess, real: String, pattern: String) async throws -> (ready: [String], arriving: Int) {
         let first: [DropFolder.File]
-        do { first = try listing() } catch { throw FetchError.unreachable("Cannot read the folder \(path): \(error.localizedDescription)") }
+        do { first = try folder.listing(real) } catch { throw FetchError.unreachable("Cannot read the folder \(folder.folder): \(error.localizedDescription)") }
         try await Task.sleep(for: .milliseconds(500))
-        let second = try listing()
-        let decision = DropFolder.ready(second, pattern: settings.pattern ?? "*.csv",
-                                        previousSizes: Dictionary(first.map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a }), now: Date())
+        let second = try folder.listing(real)
+        let decision = DropFolder.ready(second, pattern: pattern, previousSizes: Dictionary(first.map { ($0.name, $0.size) }, uniquingKeysWith: { a, _ in a }),
+                                        now: Date())
         return (decision.ready, decision.arriving.count)
     }
 
@@ -90,6 +81,10 @@ struct HRSourceFetcher {
     /// the API key as the Basic user), as CSV: Active people active, Inactive ones terminated.
     func bamboo(_ settings: HRSourceSettings, apiKey: String) async throws -> Fetched {
         let base = settings.baseURL ?? "https://api.bamboohr.com"
+        // The key goes to BambooHR only, unless this server allows other hosts (an emulator).
+        guard policy.allowsStoredAPIBase(base, vendor: .bambooHR) else {
+            throw FetchError.unreachable("\(base) is not BambooHR's API host; set SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS to use another, or remove base_url")
+        }
         let url = "\(base)/api/gateway.php/\(settings.subdomain ?? "")/v1/reports/custom?format=JSON&onlyCurrent=false"
         try await policy.checkDeliveryTarget(url)
         let request = TransportRequest(method: "POST", url: url,

@@ -29,12 +29,16 @@ struct HRSourceInput: Content {
     static let maxMinutes = 7 * 24 * 60
 
     /// The source's settings with this input applied (to `existing`, for a PATCH), and a new
-    /// secret if one was given. Throws naming every field to fix.
-    func apply(to existing: HRSourceSettings, kind: HRSource.Kind, policy: OutboundTargetPolicy, dropRoots: [String]) throws -> (HRSourceSettings, secret: String?) {
+    /// secret if one was given. Throws naming every field to fix. A stored secret never
+    /// follows a changed address: a new `url` or `base_url` needs the secret again.
+    func apply(to existing: HRSourceSettings, kind: HRSource.Kind, hasSecret: Bool, policy: OutboundTargetPolicy,
+               dropRoots: [String]) throws -> (HRSourceSettings, secret: String?) {
         var settings = existing
         var secret: String?
         var problems: [String] = []
-        func problem(_ field: String, _ message: String) { problems.append("\(field): \(message)") }
+        func problem(_ field: String, _ message: String) {
+            problems.append(message.hasPrefix("\(field): ") ? message : "\(field): \(message)")
+        }
         if let minutes = every_minutes, !(1...Self.maxMinutes).contains(minutes) { problem("every_minutes", "between 1 and \(Self.maxMinutes)") }
         switch kind {
         case .folder:
@@ -61,6 +65,9 @@ struct HRSourceInput: Content {
             if let columns { settings.columns = columns }
             settings.format = settings.format ?? "csv"
             do { _ = try policy.webhookURL(settings.url ?? "", field: "url") } catch let error as AppError { problem("url", error.message) }
+            if hasSecret, settings.url != existing.url, auth == nil {
+                problem("auth", "the URL changed, and the stored password or token is not sent to a new address: give auth again")
+            }
             if !["csv", "json"].contains(settings.format ?? "") { problem("format", "csv or json") }
             if let auth {
                 switch (auth.basic, auth.bearer) {
@@ -79,13 +86,15 @@ struct HRSourceInput: Content {
             }
         case .bamboohr:
             if let subdomain { settings.subdomain = subdomain }
-            if let base_url { settings.baseURL = base_url }
             if let api_key { secret = api_key }
             if settings.subdomain?.range(of: "^[A-Za-z0-9-]{1,63}$", options: .regularExpression) == nil {
                 problem("subdomain", "the company's BambooHR subdomain, such as acme for acme.bamboohr.com")
             }
-            if let base = settings.baseURL {
-                do { _ = try policy.webhookURL(base, field: "base_url") } catch let error as AppError { problem("base_url", error.message) }
+            if let base_url {
+                do { settings.baseURL = try policy.apiBaseURL(base_url, field: "base_url", vendor: .bambooHR) } catch let error as AppError { problem("base_url", error.message) }
+            }
+            if hasSecret, settings.baseURL != existing.baseURL, api_key == nil {
+                problem("api_key", "base_url changed, and the stored API key is not sent to a new address: give api_key again")
             }
         }
         guard problems.isEmpty else {

@@ -29,7 +29,7 @@ struct HRSources {
         guard let kind = input.kind else { throw AppError.invalidField("kind", "folder, url or bamboohr") }
         let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else { throw AppError.invalidField("name", "name the source, such as 'Workday export' (at most 100 characters)") }
-        let (settings, secret) = try input.apply(to: HRSourceSettings(), kind: kind, policy: fetcher.policy, dropRoots: dropRoots)
+        let (settings, secret) = try input.apply(to: HRSourceSettings(), kind: kind, hasSecret: false, policy: fetcher.policy, dropRoots: dropRoots)
         if kind != .folder && secret == nil && !(kind == .url && input.auth == nil) {
             throw AppError.invalidField("api_key", "BambooHR needs the API key")
         }
@@ -55,7 +55,7 @@ struct HRSources {
 
     func update(_ source: HRSource, _ input: HRSourceInput, actor: String) async throws -> HRSource {
         if let kind = input.kind, kind != source.kind { throw AppError.invalidField("kind", "a source's kind cannot change: add a new source") }
-        let (settings, secret) = try input.apply(to: source.settings, kind: source.kind, policy: fetcher.policy, dropRoots: dropRoots)
+        let (settings, secret) = try input.apply(to: source.settings, kind: source.kind, hasSecret: source.sealedSecret != nil, policy: fetcher.policy, dropRoots: dropRoots)
         if let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty { source.name = name }
         if let minutes = input.every_minutes { source.everyMinutes = minutes }
         source.settings = settings
@@ -82,6 +82,13 @@ struct HRSources {
         source.secretLast4 = SecretBox.last4(secret)
     }
 
+    /// Makes a source due now: the `hr-sources` job runs it within seconds.
+    func requestRun(_ source: HRSource) async throws -> HRSource {
+        source.nextRunAt = clock.now()
+        try await source.save(on: db)
+        return source
+    }
+
     /// Runs every source whose time has come (the `hr-sources` job).
     func runDue() async throws {
         for source in try await HRSource.query(on: db).filter(\.$nextRunAt <= clock.now()).all() {
@@ -100,29 +107,40 @@ struct HRSources {
         do {
             switch source.kind {
             case .folder:
-                let folder = source.settings.path ?? ""
-                let (ready, arriving) = try await fetcher.folderFiles(source.settings, now: now)
+                let folder = DropFolderAccess(folder: source.settings.path ?? "", roots: dropRoots, maxFileBytes: EmployeeImporter.maxFileBytes)
+                let real = try folder.resolvedFolder()
+                let processed = try folder.subfolder("processed", in: real), rejected = try folder.subfolder("rejected", in: real)
+                let stamp = Int(now.timeIntervalSince1970)
+                let (ready, arriving) = try await fetcher.folderFiles(folder, real: real, pattern: source.settings.pattern ?? "*.csv")
+                func reject(_ name: String, _ problems: [String]) throws {
+                    let moved = try folder.move(name, in: real, to: rejected, stamp: stamp)
+                    try folder.write(problems.joined(separator: "\n") + "\n", named: "\(moved).errors.txt", in: rejected)
+                    messages.append("\(name): rejected whole, \(max(problems.count - 1, 1)) problem(s) listed in rejected/\(moved).errors.txt")
+                    if result != .imported { result = .rejected }
+                }
                 for name in ready {
-                    let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+                    let data: Data
+                    switch folder.read(name, in: real) {
+                    case .refused(let reason):
+                        try reject(name, [reason])
+                        continue
+                    case .data(let read): data = read
+                    }
                     let digest = HRSourceFetcher.digest(data)
                     if source.digests.contains(digest) {
-                        try move(name, in: folder, to: "processed")
+                        _ = try folder.move(name, in: real, to: processed, stamp: stamp)
                         messages.append("\(name): the same content was imported before; not imported again")
                         continue
                     }
                     do {
                         let record = try await importer.importCSV(data, actor: actor)
                         source.digests.append(digest)
-                        try move(name, in: folder, to: "processed")
+                        _ = try folder.move(name, in: real, to: processed, stamp: stamp)
                         messages.append("\(name): imported (\(record.added) added, \(record.changed) changed, \(record.unchanged) unchanged)")
                         imported = true
                         result = .imported
                     } catch let error as AppError where error.kind == .invalid {
-                        try move(name, in: folder, to: "rejected")
-                        let lines = (error.problems ?? []).map { problem in problem.line.map { "line \($0): \(problem.message)" } ?? problem.message }
-                        try (([error.message] + lines).joined(separator: "\n") + "\n").write(toFile: folder + "/rejected/\(name).errors.txt", atomically: true, encoding: .utf8)
-                        messages.append("\(name): rejected whole, \(lines.count) problem(s) listed in rejected/\(name).errors.txt")
-                        if result != .imported { result = .rejected }
+                        try reject(name, [error.message] + (error.problems ?? []).map { problem in problem.line.map { "line \($0): \(problem.message)" } ?? problem.message })
                     }
                 }
                 if arriving > 0 {
@@ -152,7 +170,8 @@ struct HRSources {
             source.failingSince = result == .rejected ? (source.failingSince ?? now) : nil
         } catch {
             result = .failed
-            messages.append((error as? HRSourceFetcher.FetchError)?.description ?? (error as? AppError)?.message ?? String(describing: error).prefix(300).description)
+            messages.append((error as? HRSourceFetcher.FetchError)?.description ?? (error as? DropFolderAccess.Refusal)?.description
+                ?? (error as? AppError)?.message ?? String(describing: error).prefix(300).description)
             source.failingSince = source.failingSince ?? now
             logger.warning("HR source failed", metadata: ["source": "\(source.name)", "error": "\(messages.last ?? "")"])
         }
@@ -170,16 +189,5 @@ struct HRSources {
         source.nextRunAt = now.addingTimeInterval(Double(source.everyMinutes) * 60)
         try await source.save(on: db)
         return source
-    }
-
-    /// Moves a file into `processed/` or `rejected/` beside it, never over an older one.
-    private func move(_ name: String, in folder: String, to subfolder: String) throws {
-        let directory = folder + "/" + subfolder
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var target = directory + "/" + name
-        if FileManager.default.fileExists(atPath: target) {
-            target = directory + "/" + "\(Int(clock.now().timeIntervalSince1970))-" + name
-        }
-        try FileManager.default.moveItem(atPath: folder + "/" + name, toPath: target)
     }
 }

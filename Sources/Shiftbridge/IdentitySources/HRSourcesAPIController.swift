@@ -93,10 +93,12 @@ struct HRSourcesAPIController {
         return .noContent
     }
 
-    /// Fetches now and imports; answers the source with this run's result.
-    func run(req: Request) async throws -> SourceDTO {
+    /// Queues a run now and answers at once (202): fetching a report may take minutes, so the
+    /// `hr-sources` job runs it within seconds and the source says how it went.
+    func run(req: Request) async throws -> Response {
         _ = try req.requireAdmin()
         let sources = req.services.hrSources(req.db)
-        return try SourceDTO(try await sources.run(try await sources.find(req.parameters.get("source", as: UUID.self))))
+        let source = try await sources.requestRun(try await sources.find(req.parameters.get("source", as: UUID.self)))
+        return try await SourceDTO(source).encodeResponse(status: .accepted, for: req)
     }
 }

@@ -9,13 +9,14 @@ struct OutboundTargetPolicy: Sendable {
 
     /// Where a credential may be sent.
     enum Vendor: Sendable {
-        case pagerDutyAPI, pagerDutyIdentity, slackAPI
+        case pagerDutyAPI, pagerDutyIdentity, slackAPI, bambooHR
 
         var origins: [String] {
             switch self {
             case .pagerDutyAPI: ["https://api.pagerduty.com", "https://api.eu.pagerduty.com"]
             case .pagerDutyIdentity: ["https://identity.pagerduty.com", "https://identity.eu.pagerduty.com"]
             case .slackAPI: ["https://slack.com"]
+            case .bambooHR: ["https://api.bamboohr.com"]
             }
         }
     }
