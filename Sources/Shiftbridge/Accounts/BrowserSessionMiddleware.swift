@@ -6,13 +6,17 @@ import Vapor
 /// Reads the session cookie, signs its user in, and writes what changed when the response
 /// leaves: a new row (and id) at sign-in, the row's removal at sign-out, new values otherwise.
 struct BrowserSessionMiddleware: AsyncMiddleware {
-    static let cookieName = "shiftbridge_session"
     let secureCookies: Bool
     let clock: any AppClock
 
+    /// Under https the cookie is `__Host-` prefixed: browsers then take it only when it is
+    /// Secure, for the whole site and this host alone (no sibling domain can plant one).
+    static func cookieName(secure: Bool) -> String { secure ? "__Host-shiftbridge_session" : "shiftbridge_session" }
+    var cookieName: String { Self.cookieName(secure: secureCookies) }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         var stored: WebSession?
-        if let cookie = request.cookies[Self.cookieName]?.string, !cookie.isEmpty {
+        if let cookie = request.cookies[cookieName]?.string, !cookie.isEmpty {
             stored = try await WebSession.query(on: request.db).filter(\.$id == Self.digest(cookie)).filter(\.$expiresAt > clock.now())
                 .with(\.$user).first()
         }
@@ -28,17 +32,17 @@ struct BrowserSessionMiddleware: AsyncMiddleware {
             let token = Self.newToken()
             try await WebSession(idHash: Self.digest(token), userID: try user.requireID(), data: Self.encode(session.values), createdAt: clock.now())
                 .create(on: request.db)
-            response.cookies[Self.cookieName] = cookie(token)
+            response.cookies[cookieName] = cookie(token)
         case .signOut:
             if let stored { try await stored.delete(on: request.db) }
-            response.cookies[Self.cookieName] = .expired
+            response.cookies[cookieName] = .expired
         case .none:
             if let stored, session.valuesChanged {
                 stored.data = Self.encode(session.values)
                 try await stored.save(on: request.db)
-            } else if stored == nil, request.cookies[Self.cookieName] != nil {
+            } else if stored == nil, request.cookies[cookieName] != nil {
                 // An unknown or expired id: the browser forgets it.
-                response.cookies[Self.cookieName] = .expired
+                response.cookies[cookieName] = .expired
             }
         }
         return response

@@ -3,19 +3,25 @@ import Foundation
 import Vapor
 
 /// Cross-site request forgery protection for cookie-borne requests, signed-in or not, without
-/// a session row: a random cookie, and forms that carry its HMAC under a key derived from the
-/// secret key (so a cookie planted by another site is useless without the matching token).
-/// Token-authenticated API calls are exempt: no browser sends them on its own.
+/// a session row: a random cookie, and forms that carry its HMAC, bound to the browser
+/// session, under a key derived from the secret key. A cookie planted by another site is
+/// useless without the matching token, and a token taken while signed out (from `/sign-in`)
+/// is worth nothing once signed in. Token-authenticated API calls are exempt: no browser
+/// sends them on its own.
 struct CSRFProtection: AsyncMiddleware {
-    static let cookieName = "shiftbridge_csrf"
     static let formField = "_csrf"
     static let header = "X-CSRF-Token"
 
     let key: SymmetricKey
     let secureCookies: Bool
 
+    /// `__Host-` under https, like the session cookie.
+    var cookieName: String { secureCookies ? "__Host-shiftbridge_csrf" : "shiftbridge_csrf" }
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let state = CSRFState(key: key, cookie: request.cookies[Self.cookieName]?.string)
+        // The session this request came with (sessions run first): none while signed out.
+        let binding = request.hasBrowserSession ? request.browserSession.stored?.id ?? "" : ""
+        let state = CSRFState(key: key, cookie: request.cookies[cookieName]?.string, binding: binding)
         request.storage[CSRFState.Key.self] = state
         let safe: [HTTPMethod] = [.GET, .HEAD, .OPTIONS]
         if !safe.contains(request.method), !request.auth.has(TokenAuthentication.self) {
@@ -26,7 +32,7 @@ struct CSRFProtection: AsyncMiddleware {
         }
         let response = try await next.respond(to: request)
         if let fresh = state.issued {
-            response.cookies[Self.cookieName] = HTTPCookies.Value(string: fresh, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
+            response.cookies[cookieName] = HTTPCookies.Value(string: fresh, path: "/", isSecure: secureCookies, isHTTPOnly: true, sameSite: .lax)
         }
         return response
     }

@@ -6,7 +6,7 @@ struct CookieSessionsOnly: AsyncMiddleware {
     let sessions: BrowserSessionMiddleware
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        guard request.cookies[BrowserSessionMiddleware.cookieName] != nil, request.headers[.authorization].isEmpty else {
+        guard request.cookies[sessions.cookieName] != nil, request.headers[.authorization].isEmpty else {
             return try await next.respond(to: request)
         }
         return try await sessions.respond(to: request, chainingTo: next)

@@ -81,7 +81,7 @@ import VaporTesting
         try await withTestApp(environment: ["SHIFTBRIDGE_PUBLIC_URL": "https://sb.example.com"]) { app in
             try await app.createAdmin()
             let response = try await Browser(app).signIn(email: "ops@example.com", password: testPassword)
-            let cookie = try #require(response.headers[.setCookie].first { $0.hasPrefix("shiftbridge_session=") })
+            let cookie = try #require(response.headers[.setCookie].first { $0.hasPrefix("__Host-shiftbridge_session=") })
             #expect(cookie.contains("Secure"))
         }
     }

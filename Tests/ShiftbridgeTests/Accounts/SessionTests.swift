@@ -24,8 +24,16 @@ import VaporTesting
             let victim = Browser(app)
             let form = try await victim.request(.GET, "/sign-in")
             victim.setCookie("shiftbridge_session", planted)
+            // The form was made before the id was planted: its token is no good in that session.
+            let refused = try await victim.request(.POST, "/sign-in", form: ["email": "ops@example.com", "password": testPassword,
+                                                                             "_csrf": try victim.csrfToken(from: form)])
+            #expect(refused.status == .forbidden)
+            #expect(try await WebSession.query(on: app.db).count() == 1, "no session was made for the victim's sign-in")
+            // Without the planted id, the victim signs in and gets a new id of their own.
+            victim.setCookie("shiftbridge_session", "")
+            let reloaded = try await victim.request(.GET, "/sign-in")
             let signedIn = try await victim.request(.POST, "/sign-in", form: ["email": "ops@example.com", "password": testPassword,
-                                                                              "_csrf": try victim.csrfToken(from: form)])
+                                                                              "_csrf": try victim.csrfToken(from: reloaded)])
             #expect(signedIn.status == .seeOther)
             let fresh = try #require(Self.sessionCookie(signedIn))
             #expect(fresh != planted)
@@ -40,6 +48,48 @@ import VaporTesting
             let stale = Browser(app)
             stale.setCookie("shiftbridge_session", fresh)
             #expect(try await stale.request(.GET, "/api/v1/me").status == .unauthorized)
+        }
+    }
+
+    /// A token taken while signed out (from `/sign-in`, with its cookie) planted in a
+    /// signed-in browser posts nothing: tokens are bound to the session.
+    @Test func aSignedOutTokenFailsInASignedInSession() async throws {
+        try await withTestApp { app in
+            try await app.createAdmin()
+            let attacker = Browser(app)
+            let page = try await attacker.request(.GET, "/sign-in")
+            let (cookie, token) = (try #require(attacker.cookies["shiftbridge_csrf"]), try attacker.csrfToken(from: page))
+            let victim = Browser(app)
+            _ = try await victim.signIn(email: "ops@example.com", password: testPassword)
+            victim.setCookie("shiftbridge_csrf", cookie)
+            let forged = try await victim.request(.POST, "/settings/tokens", form: ["_csrf": token, "name": "planted"])
+            #expect(forged.status == .forbidden, "\(forged.status)")
+            #expect(try await APIToken.query(on: app.db).count() == 0)
+            // The victim's own pages carry tokens bound to their session, and those work.
+            let own = try await victim.request(.GET, "/settings/tokens")
+            let made = try await victim.request(.POST, "/settings/tokens", form: ["_csrf": try victim.csrfToken(from: own), "name": "mine"])
+            #expect(made.status != .forbidden)
+            #expect(try await APIToken.query(on: app.db).count() == 1)
+        }
+    }
+
+    /// Under https the cookies are `__Host-` prefixed (Secure, Path=/, no Domain).
+    @Test func httpsCookiesUseTheHostPrefix() async throws {
+        try await withTestApp(environment: ["SHIFTBRIDGE_PUBLIC_URL": "https://shiftbridge.example.com"]) { app in
+            try await app.createAdmin()
+            let browser = Browser(app)
+            let page = try await browser.request(.GET, "/sign-in")
+            let csrf = try #require(page.headers[.setCookie].first { $0.hasPrefix("__Host-shiftbridge_csrf=") })
+            #expect(csrf.contains("Secure") && csrf.contains("Path=/") && !csrf.contains("Domain"))
+            let signedIn = try await browser.request(.POST, "/sign-in", form: ["email": "ops@example.com", "password": testPassword,
+                                                                                "_csrf": try browser.csrfToken(from: page)])
+            let session = try #require(signedIn.headers[.setCookie].first { $0.hasPrefix("__Host-shiftbridge_session=") })
+            #expect(session.contains("Secure") && session.contains("Path=/") && !session.contains("Domain"))
+            #expect(try await browser.request(.GET, "/api/v1/me").status == .ok)
+            // The unprefixed names mean nothing there.
+            let plain = Browser(app)
+            plain.setCookie("shiftbridge_session", try #require(browser.cookies["__Host-shiftbridge_session"]))
+            #expect(try await plain.request(.GET, "/api/v1/me").status == .unauthorized)
         }
     }
 
