@@ -14,6 +14,7 @@ import VaporTesting
         var secrets: [String] = []
         let log = try await TestLogging.capturing {
             let emulator = try await EmulatorServer.start(port: 0, seed: .demo)
+            let slack = try await SlackFixture.start()
             try await withTestApp { app in
                 app.logger.logLevel = .trace
                 app.http.server.configuration.hostname = "127.0.0.1"
@@ -53,6 +54,16 @@ import VaporTesting
                 secrets.append(hook)
                 _ = try await http.send(TransportRequest(method: "POST", url: base + "/hooks/rotations",
                                                          headers: [("X-Shiftbridge-Secret", hook), ("Content-Type", "application/json")], body: Data(#"{"action":"rotate"}"#.utf8)))
+                // Slack's bot token and signing secret in a body, and a signed slash command.
+                let slackBody = #"{"bot_token":"\#(slack.botToken)","base_url":"\#(slack.server.apiBaseURL)","signing_secret":"\#(slack.signingSecret)"}"#
+                #expect(try await call("PUT", "/api/v1/integrations/slack/token", slackBody).status == 200)
+                secrets += [slack.botToken, slack.signingSecret]
+                let command = Data("command=%2Foncall&text=&user_id=U1&team_id=T1".utf8)
+                let stamp = String(Int(Date().timeIntervalSince1970))
+                _ = try await http.send(TransportRequest(method: "POST", url: base + "/slack/commands",
+                                                         headers: [("Content-Type", "application/x-www-form-urlencoded"), ("X-Slack-Request-Timestamp", stamp),
+                                                                   ("X-Slack-Signature", SlackRequestSignature.sign(secret: slack.signingSecret, timestamp: stamp, body: command))],
+                                                         body: command))
                 // A browser: its password, its session cookie and its CSRF token.
                 let signIn = try await http.send(TransportRequest(method: "GET", url: base + "/sign-in"))
                 let csrfCookie = signIn.headers["set-cookie"].flatMap { $0.split(separator: ";").first.map(String.init) } ?? ""
@@ -77,12 +88,29 @@ import VaporTesting
                 await app.server.shutdown()
             }
             await emulator.shutdown()
+            await slack.shutdown()
         }
         #expect(log.count > 10_000, "the capture saw the requests (\(log.count) characters)")
         #expect(log.contains("/calendar/[redacted]"), "the calendar fetch was logged, redacted")
+        #expect(log.contains("Decoded HTTP part: body: [[redacted]]"), "Vapor's body dumps were written, redacted")
         for secret in secrets where secret.count >= 8 {
-            #expect(!log.contains(secret), "a secret reached the log: …\(secret.suffix(4))")
+            for (form, text) in Self.encodings(of: secret) {
+                #expect(!log.contains(text), "a secret reached the log (\(form)): …\(secret.suffix(4))")
+            }
         }
+    }
+
+    /// A secret as bytes in the log could take: itself, hex (either case), and base64 at each
+    /// of the three alignments it can have inside a longer value (its edges cut off).
+    static func encodings(of secret: String) -> [(String, String)] {
+        let bytes = Array(secret.utf8)
+        var forms = [("plain", secret), ("hex", bytes.map { String(format: "%02x", $0) }.joined()), ("HEX", bytes.map { String(format: "%02X", $0) }.joined())]
+        for offset in 0..<3 {
+            let encoded = Data(Array(repeating: UInt8(0), count: offset) + bytes).base64EncodedString()
+            let core = String(encoded.dropFirst(offset == 0 ? 0 : 4).dropLast(4))
+            if core.count >= 8 { forms.append(("base64+\(offset)", core)) }
+        }
+        return forms
     }
 
     @Test func theRedactorTakesOutEveryKindOfSecret() {
@@ -91,10 +119,12 @@ import VaporTesting
             "Authorization: Token token=u+abcdefghij", "GET /calendar/AbCdEf123.ics", "POST /invitations/XyZ987",
             #"{"api_key":"u+abcdefghij","client_secret":"shh"}"#, "code=abc&state=def&code_verifier=ghi", "value sb1.0a1b2c3d.QUJDREVGR0g=",
             "x-shiftbridge-secret: hook-secret", "token xoxb-1234-5678-abcd",
+            "Decoded HTTP part: body([7b2270617373776f7264223a2273336372337421227d](26 bytes))",
         ]
         for sample in samples {
             let redacted = LogRedactor.redact(sample)
-            for secret in ["sbt_abc123", "s3cr3t", "u+abcdefghij", "AbCdEf123", "XyZ987", "shh", "ghi", "QUJDREVGR0g", "hook-secret", "1234-5678-abcd"] {
+            for secret in ["sbt_abc123", "s3cr3t", "u+abcdefghij", "AbCdEf123", "XyZ987", "shh", "ghi", "QUJDREVGR0g", "hook-secret", "1234-5678-abcd",
+                           "7373776f7264"] {
                 #expect(!redacted.contains(secret), "\(sample) → \(redacted)")
             }
         }

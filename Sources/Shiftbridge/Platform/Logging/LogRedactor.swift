@@ -23,8 +23,10 @@ enum LogRedactor {
         // Query and form fields, and JSON fields, that carry secrets.
         (#"(?i)([?&\s"(]|^)((?:code|state|code_verifier|client_secret|refresh_token|access_token|id_token|token|password|api_key|_csrf|secret|bot_token|user_token)=)[^&\s"]*"#, "$1$2\(marker)"),
         (#"(?i)("(?:api_key|client_secret|password|token|secret|access_token|refresh_token|id_token|bot_token|user_token|signing_secret|code_verifier)"\s*:\s*")(?:[^"\\]|\\.)*(")"#, "$1\(marker)$2"),
-        // Bodies as NIO prints a ByteBuffer: the bytes themselves go.
+        // Bodies as NIO prints a ByteBuffer (`[<hex>](N bytes)`, as in Vapor's trace line
+        // "Decoded HTTP part: body(…)", or its debug form): the bytes themselves go.
         (#"readable bytes \(max 1k\): \[[^\]]*\]"#, "readable bytes: \(marker)"),
+        (#"\[[0-9a-f .]*\](\(\d+ bytes\))"#, "[\(marker)]$1"),
     ].map { (try! NSRegularExpression(pattern: $0.0, options: [.caseInsensitive]), $0.1) }
 
     static func redact(_ text: String) -> String {
@@ -38,7 +40,7 @@ enum LogRedactor {
     }
 
     private static let hints = ["uthoriz", "ookie", "ecret", "earer", "asic", "oken", "sbt_", "xox", "sb1.", "shiftbridge_", "/calendar/",
-                                "/invitations/", "code", "state", "assword", "api_key", "_csrf", "readable bytes"]
+                                "/invitations/", "code", "state", "assword", "api_key", "_csrf", "readable bytes", " bytes)"]
 
     private static func mightHoldSecrets(_ text: String) -> Bool {
         let lowered = text.lowercased()
