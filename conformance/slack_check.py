@@ -83,7 +83,8 @@ def expect_error(code, call):
 
 
 SCOPES = ["usergroups:read", "usergroups:write", "users:read", "users:read.email", "channels:read", "groups:read",
-          "channels:manage", "groups:write", "chat:write", "chat:write.public", "im:write", "commands"]
+          "channels:manage", "groups:write", "chat:write", "chat:write.public", "im:write", "commands",
+          "channels:history", "groups:history", "im:history"]
 
 control("POST", "/_emulator/reset", {"seed": "demo"})
 control("PUT", "/_emulator/settings", {"usergroup_editors": "everyone", "plan": "standard", "rate_window_seconds": 60})
@@ -139,6 +140,13 @@ dm = client.conversations_open(users=alex["id"])["channel"]["id"]
 client.chat_postMessage(channel=dm, text="You are on duty in 15 minutes")
 messages = control("GET", f"/_emulator/channels/{channel}/messages")["messages"]
 assert [m["text"] for m in messages] == ["Handover: &lt;script&gt; is text"], messages
+# Reading the channel back (how a message whose answer was lost is looked for) and its members.
+history = client.conversations_history(channel=channel, oldest="0")
+assert [m["text"] for m in history["messages"]] == ["Handover: &lt;script&gt; is text"] and history["has_more"] is False, history.data
+members = client.conversations_members(channel=channel)
+assert posted["message"]["user"] in members["members"] and members["response_metadata"]["next_cursor"] == "", members.data
+stranger = control("POST", "/_emulator/channels", {"name": "elsewhere", "is_private": False, "bot_member": False})["id"]
+expect_error("not_in_channel", lambda: client.conversations_history(channel=stranger))
 expect_error("channel_not_found", lambda: client.chat_postMessage(channel="CNOSUCHCHN1", text="hi"))
 
 # Scopes: a token without users:read.email is told what it lacks.

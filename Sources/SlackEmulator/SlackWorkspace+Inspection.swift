@@ -49,6 +49,11 @@ extension SlackWorkspace {
         }
     }
 
+    /// Puts `user` in a channel, as joining it in Slack would.
+    public func join(channel: String, user: String) {
+        withStorage { _ = $0.channels[channel]?.members.insert(user) }
+    }
+
     public func addGroup(handle: String, users: [String]) -> String {
         withStorage { storage in
             let now = storage.nowSeconds
@@ -80,11 +85,17 @@ extension SlackWorkspace {
         }
     }
 
-    /// Every call fails as `kinds` say, `rate` of the time; nil heals.
-    public func setFaults(rate: Double?, kinds: [String] = ["500"]) {
+    /// Calls (of the methods named, or all) fail as `kinds` say, `rate` of the time; `after`:
+    /// the call takes effect and its answer is lost. nil heals.
+    public func setFaults(rate: Double?, kinds: [String] = ["500"], methods: [String] = [], after: Bool = false) {
         withStorage { storage in
-            storage.faults = rate.map { FaultPlan(rate: $0, kinds: kinds.compactMap(FaultPlan.Kind.init(rawValue:))) }
+            storage.faults = rate.map { FaultPlan(rate: $0, kinds: kinds.compactMap(FaultPlan.Kind.init(rawValue:)), paths: methods, after: after) }
         }
+    }
+
+    /// Sets the workspace's clock (message timestamps follow it), still running.
+    public func setClock(_ date: Date) {
+        withStorage { $0.clock.set(date, frozen: false) }
     }
 
     /// Registers an OAuth app; returns its client id, secret and signing secret.

@@ -129,5 +129,6 @@ public final class SlackWorkspace: Sendable {
 
     /// Every scope the product asks for, as an install granting them all would.
     public static let productScopes = ["usergroups:read", "usergroups:write", "users:read", "users:read.email", "channels:read", "groups:read",
-                                       "channels:manage", "groups:write", "chat:write", "chat:write.public", "im:write", "commands"]
+                                       "channels:manage", "groups:write", "chat:write", "chat:write.public", "im:write", "commands",
+                                       "channels:history", "groups:history", "im:history"]
 }

@@ -15,6 +15,18 @@ public enum SlackAPIError: Error, Sendable, Equatable {
         if case .api(_, let code, _, _) = self { code } else { nil }
     }
 
+    /// Slack may have acted although the call failed: the answer was lost (no connection, a
+    /// timeout, an unreadable answer) or Slack said it failed on its side. A message after
+    /// such an answer may be in the channel already.
+    public var mayHaveBeenActedOn: Bool {
+        switch self {
+        case .transport, .malformedResponse: true
+        case .server(_, let status): status >= 500 || status == 408
+        case .api(_, let code, _, _): ["internal_error", "fatal_error", "service_unavailable", "request_timeout"].contains(code)
+        case .rateLimited: false
+        }
+    }
+
     /// The credential itself is bad: reconnecting is the fix.
     public var isAuthenticationFailure: Bool {
         ["not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired"].contains(code ?? "")

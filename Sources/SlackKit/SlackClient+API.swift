@@ -72,6 +72,48 @@ extension SlackClient {
         return try decode(Body.self, try await call("conversations.open", [("users", user)]), "conversations.open").channel.id
     }
 
+    /// Every member of a channel the app can see, read whole (a page that fails fails the read).
+    public func channelMembers(_ channel: String, pageSize: Int = 200) async throws -> [String] {
+        struct Page: Decodable {
+            struct Metadata: Decodable { let next_cursor: String? }
+            let members: [String]
+            let response_metadata: Metadata?
+        }
+        var members: [String] = []
+        var cursor = ""
+        for _ in 0..<10_000 {
+            var arguments = [("channel", channel), ("limit", String(pageSize))]
+            if !cursor.isEmpty { arguments.append(("cursor", cursor)) }
+            let page = try decode(Page.self, try await call("conversations.members", arguments), "conversations.members")
+            members += page.members
+            cursor = page.response_metadata?.next_cursor ?? ""
+            if cursor.isEmpty { return members }
+        }
+        throw SlackAPIError.malformedResponse("conversations.members: the cursor never ended")
+    }
+
+    /// The channel's messages since `oldest` (newest first), every page: how a message whose
+    /// answer was lost is looked for before it is posted again.
+    public func messages(in channel: String, since oldest: Date) async throws -> [SlackMessageRecord] {
+        struct Page: Decodable {
+            struct Metadata: Decodable { let next_cursor: String? }
+            let messages: [SlackMessageRecord]
+            let has_more: Bool?
+            let response_metadata: Metadata?
+        }
+        var messages: [SlackMessageRecord] = []
+        var cursor = ""
+        for _ in 0..<1_000 {
+            var arguments = [("channel", channel), ("oldest", String(format: "%.6f", oldest.timeIntervalSince1970)), ("limit", "200")]
+            if !cursor.isEmpty { arguments.append(("cursor", cursor)) }
+            let page = try decode(Page.self, try await call("conversations.history", arguments), "conversations.history")
+            messages += page.messages
+            cursor = page.response_metadata?.next_cursor ?? ""
+            if cursor.isEmpty || page.has_more == false { return messages }
+        }
+        throw SlackAPIError.malformedResponse("conversations.history: the cursor never ended")
+    }
+
     /// Posts `text` (already escaped as Slack requires); returns the message's `ts`.
     @discardableResult
     public func postMessage(_ channel: String, text: String) async throws -> String {

@@ -41,7 +41,7 @@ public final class SlackClient: Sendable {
         var lastError = SlackAPIError.transport("no attempt made")
         while attempt < configuration.maxAttempts {
             attempt += 1
-            try await pacer.acquire(method, channel: channel)
+            try await pacer.acquire(method, channel: channel, ledger: configuration.ledger, ledgerKey: configuration.ledgerKey)
             var headers = [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"), ("User-Agent", configuration.userAgent)]
             if let token { headers.append(("Authorization", "Bearer \(token)")) }
             if let (user, password) = basicAuth {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTransport
 
 public struct SlackClientConfiguration: Sendable {
     /// Where the Web API lives: `https://slack.com/api/`, or a stand-in such as the emulator.
@@ -14,6 +15,10 @@ public struct SlackClientConfiguration: Sendable {
     /// reschedules rather than holding its lease for minutes.
     public var maxRetryAfter: TimeInterval = 30
     public var userAgent = "Shiftbridge (+https://github.com/shiftbridge)"
+    /// The workspace's allowance shared by every process (each method's tier a minute), and
+    /// the key it is counted under; nil counts in this process alone.
+    public var ledger: (any RequestLedger)?
+    public var ledgerKey = ""
 
     public static let defaultBaseURL = "https://slack.com/api/"
 

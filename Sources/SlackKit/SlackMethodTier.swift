@@ -20,7 +20,8 @@ public enum SlackMethodTier: Sendable {
         case "users.list", "usergroups.list", "usergroups.create", "usergroups.users.list", "usergroups.users.update",
              "usergroups.disable", "usergroups.enable", "conversations.setTopic":
             .tier2
-        case "users.lookupByEmail", "conversations.info", "conversations.open": .tier3
+        case "users.lookupByEmail", "conversations.info", "conversations.open", "conversations.history": .tier3
+        case "conversations.members": .tier4
         case "chat.postMessage": .perChannel
         default: .special
         }

@@ -1,11 +1,14 @@
 import Crypto
 import Foundation
+import HTTPTransport
 import NIOConcurrencyHelpers
 
 /// Keeps one workspace's calls under each method's tier (per channel for
 /// `chat.postMessage`): at most the tier's count in any sliding minute, so Slack's own
 /// per-minute windows never overflow, and a burst up to the tier goes out at once. A 429
-/// pauses everyone sharing the pacer until `Retry-After` has passed.
+/// pauses everyone sharing the pacer until `Retry-After` has passed. Given a ledger, each
+/// call also takes one of the tier's calls of this minute from the allowance every process
+/// of the workspace shares; when the minute's are spent, calls wait for the next minute.
 public actor SlackPacer {
     private struct Window {
         var sent: [ContinuousClock.Instant] = []
@@ -34,9 +37,10 @@ public actor SlackPacer {
     }
 
     /// Waits until `method` (on `channel`, for per-channel methods) may be called, then takes its slot.
-    public func acquire(_ method: String, channel: String? = nil) async throws {
+    public func acquire(_ method: String, channel: String? = nil, ledger: (any RequestLedger)? = nil, ledgerKey: String = "") async throws {
         let key = Self.key(method, channel)
         let limit = max(1, Int(SlackMethodTier.of(method).perMinute * share))
+        if let ledger { try await shareOfMinute(ledger, key: ledgerKey + "|" + key, limit: limit) }
         while true {
             let now = clock.now
             var window = windows[key] ?? Window()
@@ -52,6 +56,16 @@ public actor SlackPacer {
             }
             windows[key] = window
             try await Task.sleep(until: window.sent[0] + Self.window, clock: clock)
+        }
+    }
+
+    /// One call of this minute's allowance for `key`, waiting for the next minute while it is spent.
+    private func shareOfMinute(_ ledger: any RequestLedger, key: String, limit: Int) async throws {
+        while true {
+            let minute = Int64(Date().timeIntervalSince1970 / 60)
+            if try await ledger.take(1, key: key, minute: minute, limit: limit) == 1 { return }
+            let next = Date(timeIntervalSince1970: Double(minute + 1) * 60)
+            try await Task.sleep(for: .milliseconds(max(20, Int(next.timeIntervalSinceNow * 1000) + 10)))
         }
     }
 

@@ -36,6 +36,27 @@ import Testing
         }
     }
 
+    /// A channel's members and its messages since a moment, each read across pages whole.
+    @Test func channelMembersAndHistoryAreReadAcrossPages() async throws {
+        try await withEmulator { server, token in
+            let channel = server.workspace.addChannel(name: "paged")
+            let people = (0..<12).map { server.workspace.addUser(name: "P\($0)", email: "p\($0)@example.com") }
+            for person in people { server.workspace.join(channel: channel, user: person) }
+            let slack = client(server, token)
+            let members = try await slack.channelMembers(channel, pageSize: 5)
+            #expect(Set(members).isSuperset(of: people) && members.count == Set(members).count)
+            let before = server.workspace.now
+            for index in 0..<7 { try await slack.postMessage(channel, text: "message \(index)") }
+            let seen = try await slack.messages(in: channel, since: before.addingTimeInterval(-1))
+            #expect(seen.map(\.text) == (0..<7).reversed().map { "message \($0)" })
+            #expect(seen.allSatisfy { $0.user != nil && $0.user == seen.first?.user })
+            let stranger = server.workspace.addChannel(name: "elsewhere", botMember: false)
+            await #expect(throws: SlackAPIError.api(method: "conversations.history", code: "not_in_channel", needed: nil, provided: nil)) {
+                try await slack.messages(in: stranger, since: before)
+            }
+        }
+    }
+
     @Test func scopesAndErrorsComeBackTyped() async throws {
         try await withEmulator { server, token in
             let identity = try await client(server, token).authTest()

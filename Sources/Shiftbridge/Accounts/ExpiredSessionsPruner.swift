@@ -2,7 +2,8 @@ import Fluent
 import Foundation
 import Vapor
 
-/// Removes what has expired: browser sessions, invitations, and OAuth attempts never finished.
+/// Removes what has expired: browser sessions, invitations, OAuth attempts never finished,
+/// and signed requests past their window.
 enum ExpiredSessionsPruner {
     @discardableResult
     static func runOnce(db: any Database, now: Date) async throws -> Int {
@@ -10,6 +11,7 @@ enum ExpiredSessionsPruner {
         try await WebSession.query(on: db).filter(\.$expiresAt <= now).delete()
         try await Invitation.query(on: db).filter(\.$expiresAt <= now).delete()
         try await OAuthAttempt.query(on: db).filter(\.$expiresAt <= now).delete()
+        try await SeenRequest.query(on: db).filter(\.$expiresAt <= now).delete()
         return sessions
     }
 }

@@ -3,9 +3,9 @@ import Foundation
 import PagerDutyKit
 import SQLKit
 
-/// The PagerDuty request allowance of each minute, counted in the database every instance
-/// shares: one statement takes a share only while the minute has room, so instances together
-/// never plan more than the limit.
+/// The request allowance of each minute (a PagerDuty credential's, a Slack workspace's
+/// method), counted in the database every instance shares: one statement takes a share only
+/// while the minute has room, so instances together never plan more than the limit.
 struct DatabaseRequestLedger: RequestLedger {
     static let schema = "request_budgets"
     let db: any Database

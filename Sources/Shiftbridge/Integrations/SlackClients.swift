@@ -32,9 +32,14 @@ struct SlackClients {
     }
 
     /// A client; clients of one workspace share a pacer, whichever token they hold, as
-    /// Slack counts per app and workspace.
+    /// Slack counts per app and workspace, and every instance on the database shares the
+    /// workspace's allowance of each method.
     func make(token: String?, baseURL: String, team: String?, quick: Bool = false) -> SlackClient {
         var configuration = SlackClientConfiguration(baseURL: baseURL)
+        if let team {
+            configuration.ledger = DatabaseRequestLedger(db: db)
+            configuration.ledgerKey = "slack|" + team
+        }
         // A job tries again on its next pass; a call need not try long within one.
         configuration.maxAttempts = 3
         if quick {

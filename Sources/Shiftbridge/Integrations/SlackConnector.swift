@@ -12,9 +12,11 @@ struct SlackConnector {
     let policy: OutboundTargetPolicy
     let directory: SlackDirectory
 
-    /// What the product asks for at install.
+    /// What the product asks for at install. The `*:history` scopes let a message whose
+    /// answer was lost be looked for before it is posted again.
     static let requiredScopes = ["usergroups:read", "usergroups:write", "users:read", "users:read.email", "channels:read", "groups:read",
-                                 "channels:manage", "groups:write", "chat:write", "chat:write.public", "im:write", "commands"]
+                                 "channels:manage", "groups:write", "chat:write", "chat:write.public", "im:write", "commands",
+                                 "channels:history", "groups:history", "im:history"]
 
     func summary() async throws -> SlackConnectionSummary {
         guard let connection = try await SlackConnection.current(on: db) else { return .disconnected }

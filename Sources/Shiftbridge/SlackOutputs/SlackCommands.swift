@@ -1,10 +1,12 @@
+import Crypto
 import Fluent
 import Foundation
 import ShiftbridgeCore
 
 /// `/oncall` from Slack: who is on duty now and next, and, for owners of rotations that do
 /// not follow PagerDuty, `rotate` and `set`. The caller is known by their Slack id, matched
-/// to a Shiftbridge account by email.
+/// to a Shiftbridge account by email; only full members count (a guest, a bot or a
+/// deactivated user may look at public rotations and act on none).
 struct SlackCommands {
     let db: any Database
     let clock: any AppClock
@@ -15,11 +17,18 @@ struct SlackCommands {
 
     static let usage = "Try `/oncall`, `/oncall CODE`, `/oncall rotate CODE` or `/oncall set CODE @someone`."
 
-    /// Verifies the request; throws `unauthorized` for anything unsigned, mis-signed or stale.
+    /// Verifies the request; throws `unauthorized` for anything unsigned, mis-signed, stale,
+    /// or already taken (the same signed request again inside its window is a replay).
     func verify(timestamp: String?, signature: String?, body: Data) async throws {
         guard let connection = try await SlackConnection.current(on: db), let sealed = connection.sealedSigningSecret,
-              SlackRequestSignature.isValid(secret: try secrets.open(sealed), timestamp: timestamp, signature: signature, body: body, now: clock.now())
+              SlackRequestSignature.isValid(secret: try secrets.open(sealed), timestamp: timestamp, signature: signature, body: body, now: clock.now()),
+              let signature, let sent = timestamp.flatMap(TimeInterval.init)
         else { throw AppError(.unauthenticated, code: "bad_signature", "The request is not signed with the Slack app's signing secret") }
+        let key = SHA256.hash(data: Data(signature.utf8)).map { String(format: "%02x", $0) }.joined()
+        let expires = Date(timeIntervalSince1970: sent + SlackRequestSignature.window + 60)
+        guard try await SeenRequest.firstSighting(key, until: expires, on: db) else {
+            throw AppError(.unauthenticated, code: "replayed", "This signed request was already taken; Slack sends each one once")
+        }
     }
 
     /// Answers `text` from Slack user `slackUserID`, in Slack's mrkdwn.
@@ -76,7 +85,7 @@ struct SlackCommands {
 
     private func editable(_ code: String, _ caller: User?) async throws -> (Rotation, User) {
         guard let caller else {
-            throw AppError(.forbidden, code: "forbidden", "Your Slack email matches no Shiftbridge account, so you may only look.")
+            throw AppError(.forbidden, code: "forbidden", "Only full members of the workspace whose Slack email matches a Shiftbridge account may change rotations; you may only look.")
         }
         let rotation = try await directory.find(code.uppercased(), for: caller)
         guard !rotation.followsPagerDuty else {
@@ -87,7 +96,9 @@ struct SlackCommands {
     }
 
     private func account(for slackUserID: String) async throws -> User? {
-        guard let email = try await SlackMember.query(on: db).filter(\.$slackID == slackUserID).first()?.email else { return nil }
+        guard let email = try await SlackMember.query(on: db).filter(\.$slackID == slackUserID).filter(\.$eligible == true).first()?.email else {
+            return nil
+        }
         return try await User.query(on: db).filter(\.$email == email).first()
     }
 

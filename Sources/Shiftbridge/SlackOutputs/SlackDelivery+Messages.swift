@@ -8,8 +8,9 @@ extension SlackDelivery {
     static let permanentErrors: Set<String> = ["channel_not_found", "not_in_channel", "is_archived", "msg_too_long", "no_text", "user_not_found",
                                                "user_disabled", "cannot_dm_bot"]
 
-    /// Posts queued messages, oldest first. Each is posted once: a message Slack may have
-    /// taken (a lost answer) is not retried within the pass.
+    /// Posts queued messages, oldest first, each at most once: after an answer that was lost
+    /// (Slack may have taken the message), the channel is read for it before it is posted
+    /// again; when the channel cannot be read, the message is given up rather than doubled.
     func sendMessages(_ pair: SlackClients.Pair) async throws {
         let now = clock.now()
         let due = try await SlackMessage.query(on: db).filter(\.$status == .pending).filter(\.$nextAttemptAt <= now)
@@ -17,6 +18,8 @@ extension SlackDelivery {
         guard !due.isEmpty else { return }
         let links = try await SlackDirectory.links(on: db)
         for message in due {
+            let attemptedAt = clock.now()
+            var posting = false
             do {
                 let channel: String
                 if let target = message.channel {
@@ -30,15 +33,29 @@ extension SlackDelivery {
                     }
                     channel = try await pair.bot.openDirectMessage(with: user)
                 }
+                if let uncertain = message.uncertainSince {
+                    if try await Self.alreadyPosted(message, in: channel, since: uncertain, pair: pair) {
+                        markSent(message)
+                        try await message.save(on: db)
+                        continue
+                    }
+                }
+                posting = true
                 try await pair.bot.postMessage(channel, text: message.text)
-                message.status = .sent
-                message.sentAt = clock.now()
-                message.lastError = nil
+                markSent(message)
             } catch let error as SlackAPIError {
                 message.attempts += 1
                 message.lastError = error.description
+                if posting, error.mayHaveBeenActedOn, message.uncertainSince == nil {
+                    // Slack may hold it: the next attempt looks before it posts.
+                    message.uncertainSince = attemptedAt
+                }
                 if case .rateLimited(_, let retryAfter) = error {
                     message.nextAttemptAt = now.addingTimeInterval(retryAfter)
+                } else if !posting, message.uncertainSince != nil, ["not_in_channel", "missing_scope", "channel_not_found"].contains(error.code ?? "") {
+                    message.status = .failed
+                    message.lastError = "Slack's answer to this message was lost and the channel cannot be read to see whether it arrived (\(error.description)); "
+                        + "it is not posted again, so it is never posted twice"
                 } else if let code = error.code, Self.permanentErrors.contains(code) || message.attempts >= 10 {
                     message.status = .failed
                 } else if error.isAuthenticationFailure || message.attempts >= 10 {
@@ -49,6 +66,18 @@ extension SlackDelivery {
             }
             try await message.save(on: db)
         }
+    }
+
+    private func markSent(_ message: SlackMessage) {
+        message.status = .sent
+        message.sentAt = clock.now()
+        message.lastError = nil
+    }
+
+    /// Whether the app posted `message` in `channel` since (a little before) `since`.
+    static func alreadyPosted(_ message: SlackMessage, in channel: String, since: Date, pair: SlackClients.Pair) async throws -> Bool {
+        let recent = try await pair.bot.messages(in: channel, since: since.addingTimeInterval(-60))
+        return recent.contains { $0.text == message.text && ($0.user == pair.connection.botUserID || $0.bot_id != nil) }
     }
 
     /// Direct messages to whoever's duty begins within each rotation's `dm_before_minutes`,

@@ -21,6 +21,9 @@ final class SlackMessage: Model, @unchecked Sendable {
     @Field(key: "attempts") var attempts: Int
     @Field(key: "next_attempt_at") var nextAttemptAt: Date
     @OptionalField(key: "last_error") var lastError: String?
+    /// When an attempt whose answer was lost began: Slack may hold the message already, so
+    /// the channel is read before it is posted again (at most once).
+    @OptionalField(key: "uncertain_since") var uncertainSince: Date?
     @Field(key: "created_at") var createdAt: Date
     @OptionalField(key: "sent_at") var sentAt: Date?
 

@@ -1,6 +1,7 @@
 import Foundation
 import PagerDutyKit
 @testable import Shiftbridge
+import SQLKit
 import Testing
 
 /// Two instances on one database send with one PagerDuty credential: each has its own pacer,
@@ -53,6 +54,31 @@ import Testing
             let spare = try await ledgers[0].take(100, key: key + "-other", minute: minuteAfter, limit: 10)
             #expect(spare == 10, "what is left of the minute")
             #expect(try await ledgers[1].take(5, key: key + "-other", minute: minuteAfter, limit: 10) == 0)
+        }
+    }
+}
+
+extension RequestLedgerTests {
+    /// Slack counts per workspace and method: every instance's calls take from the same
+    /// minute's allowance of that method's tier.
+    @Test func slackCallsOfEveryInstanceCountAgainstTheWorkspace() async throws {
+        try await SlackFixture.with { slack in
+            try await withTestInstances(2) { apps in
+                try await apps[0].createAdmin()
+                let api = APIClient(app: apps[0], token: try await apps[0].issueToken())
+                #expect(try await slack.connect(api).status == .ok)
+                for app in apps {
+                    let pair = try #require(try await app.services.slackClients(app.db).clients())
+                    for _ in 0..<3 { _ = try await pair.bot.usergroups() }
+                }
+                let connection = try #require(try await SlackConnection.current(on: apps[0].db))
+                let rows = try await (apps[0].db as! any SQLDatabase).raw("""
+                    SELECT credential, used FROM request_budgets WHERE credential = \(bind: "slack|\(connection.teamID)|usergroups.list")
+                    """).all()
+                let used = try rows.map { try $0.decode(column: "used", as: Int.self) }.reduce(0, +)
+                #expect(used == 6, "six calls from two instances, one count: \(used)")
+                #expect(slack.workspace.calls("usergroups.list") == 6)
+            }
         }
     }
 }

@@ -24,5 +24,6 @@ enum AppMigrations {
         CreateRequestBudgets(),
         CreateSCIM(),
         CreateHRSources(),
+        GuardSlackDelivery(),
     ]
 }
