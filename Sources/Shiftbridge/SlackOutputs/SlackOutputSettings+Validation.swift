@@ -4,8 +4,27 @@ import ShiftbridgeCore
 import SlackKit
 
 extension SlackOutputSettings {
-    /// Checks the input on its own, then against Slack. Throws a 422 naming the field and why.
-    func validate(_ rotation: Rotation, _ input: SlackOutputsInput) async throws -> SlackOutputsInput {
+    /// Who saves outputs: an administrator may point them anywhere; an owner only where
+    /// `SlackOutputPermission` allows.
+    struct Editor {
+        let email: String
+        let isAdministrator: Bool
+
+        init(_ user: User) {
+            email = user.email
+            isAdministrator = user.isAdmin
+        }
+
+        init(email: String, isAdministrator: Bool) {
+            self.email = email
+            self.isAdministrator = isAdministrator
+        }
+    }
+
+    /// Checks the input on its own, then against Slack, then whether `editor` may set it.
+    /// Throws a 422 naming the field and why, or a 403 naming what needs an administrator.
+    /// Answers the cleaned input and the groups to make for this rotation.
+    func validate(_ rotation: Rotation, _ input: SlackOutputsInput, editor: Editor, existing: SlackOutput?) async throws -> (SlackOutputsInput, reserve: [String]) {
         var cleaned = SlackOutputsInput()
         cleaned.on_duty_usergroup = try Self.usergroup(input.on_duty_usergroup, field: "on_duty_usergroup")
         cleaned.roster_usergroup = try Self.usergroup(input.roster_usergroup, field: "roster_usergroup")
@@ -42,13 +61,18 @@ extension SlackOutputSettings {
                 }
             }
         }
-        guard cleaned != SlackOutputsInput(permanent_members: []) && cleaned != SlackOutputsInput() else { return cleaned }
-        try await checkReach(cleaned)
-        return cleaned
+        guard cleaned != SlackOutputsInput(permanent_members: []) && cleaned != SlackOutputsInput() else { return (cleaned, []) }
+        let (pair, groups) = try await checkReach(cleaned)
+        let permission = try await permission(rotation, cleaned, editor: editor, existing: existing, pair: pair, groups: groups)
+        guard permission.refusals.isEmpty else {
+            throw AppError(.forbidden, code: "needs_administrator", permission.refusals.joined(separator: "; "))
+        }
+        return (cleaned, permission.reserve)
     }
 
-    /// The channel and groups must be reachable with the stored token.
-    private func checkReach(_ input: SlackOutputsInput) async throws {
+    /// The channel and groups must be reachable with the stored token. Answers the clients and
+    /// the workspace's groups (read once, when a group is named).
+    private func checkReach(_ input: SlackOutputsInput) async throws -> (SlackClients.Pair, [SlackUsergroup]) {
         guard let pair = try await clients.clients() else {
             throw AppError(.conflict, code: "not_connected", "Slack is not connected. Connect it under Settings → Integrations first.")
         }
@@ -65,16 +89,15 @@ extension SlackOutputSettings {
                 if found.is_archived == true { throw AppError.invalidField("channel", "#\(found.name ?? channel) is archived") }
             }
             // A handle is created when missing; only a group named by id must exist already.
-            let ids = [input.on_duty_usergroup, input.roster_usergroup].compactMap { $0 }.filter { $0.first == "S" && $0 == $0.uppercased() }
-            if !ids.isEmpty {
-                let existing = try await pair.bot.usergroups(includeUsers: false)
-                for (field, reference) in [("on_duty_usergroup", input.on_duty_usergroup), ("roster_usergroup", input.roster_usergroup)] {
-                    guard let reference, reference.first == "S", reference == reference.uppercased() else { continue }
-                    guard existing.contains(where: { $0.id == reference }) else {
-                        throw AppError.invalidField(field, "no user group \(reference) in \(pair.connection.teamName); give a handle to create one, or an existing group's id")
-                    }
+            guard input.on_duty_usergroup != nil || input.roster_usergroup != nil else { return (pair, []) }
+            let existing = try await pair.bot.usergroups(includeUsers: false)
+            for (field, reference) in [("on_duty_usergroup", input.on_duty_usergroup), ("roster_usergroup", input.roster_usergroup)] {
+                guard let reference, reference.first == "S", reference == reference.uppercased() else { continue }
+                guard existing.contains(where: { $0.id == reference }) else {
+                    throw AppError.invalidField(field, "no user group \(reference) in \(pair.connection.teamName); give a handle to create one, or an existing group's id")
                 }
             }
+            return (pair, existing)
         } catch let error as SlackAPIError {
             switch error.code {
             case "channel_not_found":
@@ -87,6 +110,36 @@ extension SlackOutputSettings {
                 throw AppError(.upstream, code: "slack_unreachable", "Slack could not be asked whether the channel and groups exist: \(error)")
             }
         }
+    }
+
+    /// Reads what `SlackOutputPermission` decides from: the groups made for this rotation and
+    /// those claimed by others, the owner's channel membership, the rotation's people.
+    private func permission(_ rotation: Rotation, _ input: SlackOutputsInput, editor: Editor, existing: SlackOutput?, pair: SlackClients.Pair,
+                            groups: [SlackUsergroup]) async throws -> SlackOutputPermission {
+        let rotationID = try rotation.requireID()
+        let targets = try await SlackTarget.query(on: db).filter(\.$kind == .usergroup).all()
+        let others = try await SlackOutput.query(on: db).filter(\.$rotation.$id != rotationID).all()
+        let madeHere = Set(targets.filter { $0.createdForRotationID == rotationID }.map { $0.reference.lowercased() })
+        let claimed = Set(targets.filter { $0.createdForRotationID.map { $0 != rotationID } ?? false }.map { $0.reference.lowercased() })
+            .union(others.flatMap { [$0.onDutyUsergroup, $0.rosterUsergroup].compactMap { $0?.lowercased() } })
+        let inSlack = Set(groups.flatMap { [$0.id.lowercased(), $0.handle.lowercased()] })
+        var ownerInChannel: Bool?
+        if !editor.isAdministrator, let channel = input.channel, channel != existing?.channel,
+           let slackID = try await SlackMember.query(on: db).filter(\.$email == editor.email).filter(\.$eligible == true).first()?.slackID {
+            do {
+                ownerInChannel = try await pair.bot.channelMembers(channel).contains(slackID)
+            } catch let error as SlackAPIError {
+                throw AppError(.upstream, code: "slack_unreachable", "Slack could not be asked who is in \(channel): \(error)")
+            }
+        }
+        var roster = Set(try await SlackDutyFacts.load([rotation], duty: duty, on: db).rosters[rotationID] ?? [])
+        for owner in try await RotationOwner.query(on: db).filter(\.$rotation.$id == rotationID).with(\.$user).all() { roster.insert(owner.user.email) }
+        return SlackOutputPermission.decide(
+            groups: [.init(field: "on_duty_usergroup", wanted: input.on_duty_usergroup, previous: existing?.onDutyUsergroup),
+                     .init(field: "roster_usergroup", wanted: input.roster_usergroup, previous: existing?.rosterUsergroup)],
+            channel: (input.channel, existing?.channel), permanentMembers: (input.permanent_members ?? [], existing?.permanentMembers ?? []),
+            facts: .init(isAdministrator: editor.isAdministrator, madeForThisRotation: madeHere, claimedElsewhere: claimed, inSlack: inSlack,
+                         ownerInChannel: ownerInChannel, roster: roster))
     }
 
     static func usergroup(_ raw: String?, field: String) throws -> String? {

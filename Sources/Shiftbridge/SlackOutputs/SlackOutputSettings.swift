@@ -51,13 +51,19 @@ struct SlackOutputSettings {
                          problems: Self.once(problems), linked: linked, members: roster.count))
     }
 
-    func save(_ rotation: Rotation, _ input: SlackOutputsInput, actor: String) async throws -> SlackOutputsDTO {
+    func save(_ rotation: Rotation, _ input: SlackOutputsInput, editor: Editor) async throws -> SlackOutputsDTO {
         let rotationID = try rotation.requireID()
-        let cleaned = try await validate(rotation, input)
+        let actor = editor.email
+        let before = try await SlackOutput.query(on: db).filter(\.$rotation.$id == rotationID).first()
+        let (cleaned, reserve) = try await validate(rotation, input, editor: editor, existing: before)
         let now = clock.now()
         try await db.transaction { db in
             let existing = try await SlackOutput.query(on: db).filter(\.$rotation.$id == rotationID).first()
-            let before = existing?.targetKeys ?? []
+            // What was checked must still be what is replaced: another save in between means try again.
+            guard existing?.updatedAt == before?.updatedAt else {
+                throw AppError(.conflict, code: "changed_meanwhile", "The outputs were changed meanwhile; reload and try again")
+            }
+            let previousKeys = existing?.targetKeys ?? []
             let output = existing ?? SlackOutput()
             output.$rotation.id = rotationID
             output.onDutyUsergroup = cleaned.on_duty_usergroup
@@ -75,7 +81,13 @@ struct SlackOutputSettings {
                 try await SlackTarget.query(on: db).filter(\.$key == SlackTarget.topicKey(channel)).set(\.$applied, to: nil).update()
             }
             // Groups no longer named are worked out again too (without this rotation).
-            try await SlackTarget.markDirty(before + output.targetKeys, at: now, now: true, on: db)
+            try await SlackTarget.markDirty(previousKeys + output.targetKeys, at: now, now: true, on: db)
+            // New handles are made for this rotation: its owners may keep using them.
+            let reserved = reserve.map { SlackTarget.usergroupKey($0) }
+            if !reserved.isEmpty {
+                try await SlackTarget.query(on: db).filter(\.$key ~~ reserved).filter(\.$createdForRotationID == nil)
+                    .set(\.$createdForRotationID, to: rotationID).update()
+            }
             try await AuditEvent.record(on: db, at: now, actor: actor, .slackOutputsSaved, .rotation(rotation),
                                         after: Self.describe(cleaned))
         }

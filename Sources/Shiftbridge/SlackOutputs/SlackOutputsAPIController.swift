@@ -17,7 +17,7 @@ struct SlackOutputsAPIController {
         let user = try req.requireUser()
         let rotation = try await find(req)
         try await req.services.rotationDirectory(req.db).requireEditor(rotation, user)
-        return try await req.services.slackOutputSettings(req.db).save(rotation, try req.content.decode(SlackOutputsInput.self), actor: user.email)
+        return try await req.services.slackOutputSettings(req.db).save(rotation, try req.content.decode(SlackOutputsInput.self), editor: .init(user))
     }
 
     private func find(_ req: Request) async throws -> Rotation {

@@ -31,7 +31,7 @@ struct SlackOutputsController {
                     .filter { !$0.isEmpty },
                 roster_usergroup: form.roster_usergroup, channel: form.channel, topic_template: form.topic_template,
                 handoff_message_template: form.handoff_message_template, dm_before_minutes: form.dm_before_minutes?.nilIfEmpty.flatMap { Int($0) })
-            _ = try await req.services.slackOutputSettings(req.db).save(rotation, input, actor: user.email)
+            _ = try await req.services.slackOutputSettings(req.db).save(rotation, input, editor: .init(user))
             req.flash(.success, "Slack outputs saved. Slack follows within seconds.")
             return req.redirect(to: "/rotations/\(rotation.code)#slack-outputs")
         } catch let error as AppError {

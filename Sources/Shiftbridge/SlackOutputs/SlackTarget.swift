@@ -26,6 +26,9 @@ final class SlackTarget: Model, @unchecked Sendable {
     @Field(key: "dirty") var dirty: Bool
     @Field(key: "next_attempt_at") var nextAttemptAt: Date
     @Field(key: "attempts") var attempts: Int
+    /// The rotation Shiftbridge made this group for (its handle was new when named there):
+    /// that rotation's owners may use it without an administrator.
+    @OptionalField(key: "created_for_rotation_id") var createdForRotationID: UUID?
 
     init() {}
 

@@ -79,6 +79,15 @@ extension Application {
         try await services.userAccounts(db).createAdministrator(email: email, password: password, actor: "test")
     }
 
+    /// A plain user (not an administrator), invited and joined as the dashboard does it.
+    @discardableResult
+    func createUser(email: String, invitedBy admin: String = "ops@example.com") async throws -> User {
+        let accounts = services.userAccounts(db)
+        let inviter = try #require(try await User.query(on: db).filter(\.$email == admin).first())
+        let (_, token) = try await accounts.invite(email: email, role: .user, by: inviter)
+        return try await accounts.accept(token: token, password: "a long user passphrase")
+    }
+
     /// An API token for the account with `email`, as `shiftbridge admin token` makes it.
     func issueToken(email: String = "ops@example.com", name: String = "t") async throws -> String {
         let user = try #require(try await User.query(on: db).filter(\.$email == email).first())
