@@ -1,4 +1,5 @@
 import Fluent
+import ShiftbridgeCore
 import Vapor
 
 /// A person who signs in to Shiftbridge: an administrator, or a user invited by one.
@@ -23,7 +24,7 @@ final class User: Model, @unchecked Sendable {
     }
 
     static func normalize(email: String) -> String {
-        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        EmailAddress.normalize(email)
     }
 }
 

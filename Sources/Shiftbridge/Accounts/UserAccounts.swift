@@ -1,5 +1,7 @@
 import Crypto
 import Fluent
+import ShiftbridgeCore
+import SQLKit
 import Foundation
 
 /// Who may sign in: administrators, and users invited by them. The one place accounts are
@@ -18,15 +20,11 @@ struct UserAccounts {
         var isAdmin: Bool { self == .admin }
     }
 
-    static let maxEmailLength = 254
-
-    /// A valid, normalised email, or an error naming the field.
+    /// A valid, normalised email (`EmailAddress`), or an error naming the field.
     static func email(_ raw: String, field: String = "email") throws -> String {
-        let email = User.normalize(email: raw)
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard email.utf8.count <= maxEmailLength, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), email.allSatisfy({ !$0.isWhitespace && $0 != "<" && $0 != ">" && $0 != "\"" })
-        else { throw AppError.invalidField(field, "enter a valid address (at most \(maxEmailLength) characters), such as ops@example.com") }
+        guard let email = EmailAddress.validated(raw) else {
+            throw AppError.invalidField(field, "\(raw.prefix(100)) is not an email address; enter one such as ops@example.com (at most \(EmailAddress.maxLength) characters)")
+        }
         return email
     }
 
@@ -149,16 +147,16 @@ struct UserAccounts {
         return user
     }
 
-    /// Changes a role; the last administrator stays one, and nobody demotes themselves.
+    /// Changes a role; the last administrator stays one, and nobody demotes themselves. The
+    /// count is taken inside the write, with the administrators' rows locked: two
+    /// administrators demoting each other at once leave one.
     func setRole(_ user: User, to role: Role, by actor: User) async throws {
         guard user.isAdmin != role.isAdmin else { return }
-        if !role.isAdmin {
-            guard user.id != actor.id else { throw AppError(.conflict, code: "self_demotion", "You cannot take away your own administrator role; ask another administrator.") }
-            guard try await User.query(on: db).filter(\.$isAdmin == true).count() > 1 else {
-                throw AppError(.conflict, code: "last_admin", "\(user.email) is the last administrator.")
-            }
+        if !role.isAdmin, user.id == actor.id {
+            throw AppError(.conflict, code: "self_demotion", "You cannot take away your own administrator role; ask another administrator.")
         }
         try await db.transaction { db in
+            if !role.isAdmin { try await Self.requireAnotherAdministrator(besides: user, on: db) }
             user.isAdmin = role.isAdmin
             try await user.save(on: db)
             try await AuditEvent.record(on: db, at: clock.now(), actor: actor.email, .userRoleChanged, .user(email: user.email),
@@ -170,14 +168,30 @@ struct UserAccounts {
     /// Removes an account: its sessions and API tokens go with it (at once on this instance).
     func remove(_ user: User, by actor: User) async throws {
         guard user.id != actor.id else { throw AppError(.conflict, code: "self_removal", "You cannot remove your own account.") }
-        if user.isAdmin, try await User.query(on: db).filter(\.$isAdmin == true).count() <= 1 {
-            throw AppError(.conflict, code: "last_admin", "\(user.email) is the last administrator.")
-        }
         try await db.transaction { db in
+            if user.isAdmin { try await Self.requireAnotherAdministrator(besides: user, on: db) }
             try await user.delete(on: db)
             try await AuditEvent.record(on: db, at: clock.now(), actor: actor.email, .userRemoved, .user(email: user.email),
                                         before: Role(isAdmin: user.isAdmin).rawValue)
         }
         tokenCache.removeAll()
+    }
+
+    /// Inside a write transaction: some administrator other than `user` stays. On
+    /// PostgreSQL the administrators' rows are locked, so a concurrent demotion waits and
+    /// then counts what this one left; SQLite's write transactions run one at a time.
+    static func requireAnotherAdministrator(besides user: User, on db: any Database) async throws {
+        let userID = try user.requireID()
+        let others: Int
+        if let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" {
+            // Every administrator's row, this one's included: two demotions then overlap and queue.
+            let admins = try await sql.raw("""
+                SELECT id FROM \(ident: User.schema) WHERE is_admin = true ORDER BY id FOR UPDATE
+                """).all().map { try $0.decode(column: "id", as: UUID.self) }
+            others = admins.filter { $0 != userID }.count
+        } else {
+            others = try await User.query(on: db).filter(\.$isAdmin == true).filter(\.$id != userID).count()
+        }
+        guard others > 0 else { throw AppError(.conflict, code: "last_admin", "\(user.email) is the last administrator.") }
     }
 }

@@ -119,7 +119,7 @@ struct SCIMDirectory {
         }
         let employee = document.employee(id: user.employeeID, managerEmail: managerEmail)
         // Kept, but not an employee until an email names them in PagerDuty (Settings → SCIM counts them).
-        guard employee.email.contains("@") else { return [] }
+        guard EmailAddress.isValid(employee.email) else { return [] }
         let now = clock.now()
         try await EmployeeImporter.recordPushed(employee, actor: "scim:\(token.name)", at: now, on: db, clock: clock)
         guard previouslyActive == false && user.active else { return [] }

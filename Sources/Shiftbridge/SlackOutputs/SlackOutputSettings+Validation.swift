@@ -28,13 +28,7 @@ extension SlackOutputSettings {
         var cleaned = SlackOutputsInput()
         cleaned.on_duty_usergroup = try Self.usergroup(input.on_duty_usergroup, field: "on_duty_usergroup")
         cleaned.roster_usergroup = try Self.usergroup(input.roster_usergroup, field: "roster_usergroup")
-        cleaned.permanent_members = try (input.permanent_members ?? []).map { raw -> String in
-            let email = User.normalize(email: raw)
-            guard email.count <= 254, email.contains("@"), !email.contains(" ") else {
-                throw AppError.invalidField("permanent_members", "\(raw) is not an email address")
-            }
-            return email
-        }
+        cleaned.permanent_members = try (input.permanent_members ?? []).map { try UserAccounts.email($0, field: "permanent_members") }
         if let channel = Self.blankToNil(input.channel) {
             guard channel.count <= 30, channel.first.map({ "CG".contains($0) }) ?? false, channel.allSatisfy({ $0.isUppercase || $0.isNumber }) else {
                 throw AppError.invalidField("channel", "use the channel's id (such as C0123ABCD; in Slack: channel details → About), not its name")

@@ -55,8 +55,8 @@ public struct SCIMUserDocument: Equatable, Sendable {
     public var email: String? {
         let emails = attributes["emails"]?.array ?? []
         let chosen = emails.first { $0["primary"]?.bool == true } ?? emails.first { $0["type"]?.string?.lowercased() == "work" } ?? emails.first
-        if let address = chosen?["value"]?.string, address.contains("@") { return address }
-        return userName.flatMap { $0.contains("@") ? $0 : nil }
+        if let address = chosen?["value"]?.string.flatMap(EmailAddress.validated) { return address }
+        return userName.flatMap(EmailAddress.validated)
     }
 
     /// The employee this user stands for, as a CSV row would describe them.

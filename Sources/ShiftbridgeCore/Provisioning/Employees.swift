@@ -270,7 +270,7 @@ public enum EmployeeImport {
             else if let first = idLines[id] { problems.append(Problem(line: row.line, message: "\(columns.employeeID) \(id) is also on line \(first)")) }
             else { idLines[id] = row.line }
             let email = (value(positions.email) ?? "").lowercased()
-            if !isEmail(email) { problems.append(Problem(line: row.line, message: "\(columns.email) '\(email)' is not an email address")) }
+            if !EmailAddress.isValid(email) { problems.append(Problem(line: row.line, message: "\(columns.email) '\(email)' is not an email address")) }
             else if let first = emailLines[email] { problems.append(Problem(line: row.line, message: "\(columns.email) \(email) is also on line \(first)")) }
             else { emailLines[email] = row.line }
             let rawStatus = value(positions.status) ?? ""
@@ -306,11 +306,6 @@ public enum EmployeeImport {
         return problems.isEmpty ? .success(employees) : .failure(Rejection(problems: problems))
     }
 
-    static func isEmail(_ text: String) -> Bool {
-        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
-            && !text.contains(" ") && text.count <= 100
-    }
 }
 
 /// Calendar days as `yyyy-MM-dd`, compared as strings (which order correctly).

@@ -115,10 +115,10 @@ public struct ProvisioningSettings: Codable, Equatable, Sendable {
         for field in excludeFromUpdate where !Self.updatableFields.contains(field) {
             problems.append("exclude_from_update: '\(field)' is not one of \(Self.updatableFields.joined(separator: ", "))")
         }
-        for email in protectedUsers where !EmployeeImport.isEmail(email.lowercased()) {
+        for email in protectedUsers where !EmailAddress.isValid(email.lowercased()) {
             problems.append("protected_users: '\(email)' is not an email address")
         }
-        if let fromEmail, !EmployeeImport.isEmail(fromEmail.lowercased()) { problems.append("from_email: '\(fromEmail)' is not an email address") }
+        if let fromEmail, !EmailAddress.isValid(fromEmail.lowercased()) { problems.append("from_email: '\(fromEmail)' is not an email address") }
         if let minutes = runEveryMinutes, !(5...Self.maxRunEveryMinutes).contains(minutes) {
             problems.append("run_every_minutes must be from 5 to \(Self.maxRunEveryMinutes) (a week), or null to run only when asked")
         }

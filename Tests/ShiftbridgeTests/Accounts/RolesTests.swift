@@ -88,3 +88,30 @@ import VaporTesting
         }
     }
 }
+
+extension RolesTests {
+    /// Two administrators demoting (or removing) each other at the same moment leave one.
+    @Test(arguments: [TestDatabase.sqlite] + (TestDatabase.postgresURL == nil ? [] : [TestDatabase.postgres]))
+    func twoAdministratorsDemotingEachOtherLeaveOne(_ database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            for round in 0..<8 {
+                let a = try await app.createAdmin(email: "a\(round)@example.com"), b = try await app.createAdmin(email: "b\(round)@example.com")
+                // Only these two are administrators this round.
+                try await User.query(on: app.db).filter(\.$email !~ ["a\(round)@example.com", "b\(round)@example.com"]).set(\.$isAdmin, to: false).update()
+                let accounts = app.services.userAccounts(app.db)
+                async let first = Result { round % 2 == 0 ? try await accounts.setRole(b, to: .user, by: a) : try await accounts.remove(b, by: a) }
+                async let second = Result { try await accounts.setRole(a, to: .user, by: b) }
+                let results = await [first, second]
+                let refused = results.filter { if case .failure(let error as AppError) = $0 { error.code == "last_admin" } else { false } }
+                #expect(refused.count == 1, "round \(round): \(results)")
+                #expect(try await User.query(on: app.db).filter(\.$isAdmin == true).count() == 1, "round \(round)")
+            }
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    init(_ body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
