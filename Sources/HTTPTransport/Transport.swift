@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import NIOConcurrencyHelpers
 import NIOHTTP1
 
 /// One HTTP exchange, the only thing a client needs from the network. The live transport
@@ -19,14 +20,19 @@ public struct TransportRequest: Sendable {
     public var timeout: TimeInterval
     /// Larger responses fail rather than fill memory.
     public var maxResponseBytes: Int
+    /// The address to connect to instead of resolving the URL's host again: the one that was
+    /// checked (TLS still names and verifies the host). Nil resolves as usual.
+    public var connectTo: String?
 
-    public init(method: String, url: String, headers: [(String, String)] = [], body: Data? = nil, timeout: TimeInterval = 30, maxResponseBytes: Int = 16 << 20) {
+    public init(method: String, url: String, headers: [(String, String)] = [], body: Data? = nil, timeout: TimeInterval = 30, maxResponseBytes: Int = 16 << 20,
+                connectTo: String? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
+        self.connectTo = connectTo
     }
 }
 
@@ -66,7 +72,38 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         self.client = client
     }
 
+    /// Clients that connect to a checked address for a host (AsyncHTTPClient's DNS override),
+    /// a few kept for reuse; the oldest is shut down when more are needed.
+    private static let pinnedClients = NIOLockedValueBox<[(key: String, client: HTTPClient)]>([])
+    private static let maxPinnedClients = 16
+
+    static func client(for host: String, at address: String) -> HTTPClient {
+        let key = host.lowercased() + "|" + address
+        let (client, evicted) = pinnedClients.withLockedValue { clients -> (HTTPClient, HTTPClient?) in
+            if let index = clients.firstIndex(where: { $0.key == key }) {
+                let found = clients.remove(at: index)
+                clients.append(found)
+                return (found.client, nil)
+            }
+            var configuration = HTTPClient.Configuration()
+            configuration.redirectConfiguration = .disallow
+            configuration.timeout = .init(connect: .seconds(5), read: .seconds(60))
+            configuration.dnsOverride = [host: address]
+            let made = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            clients.append((key, made))
+            return (made, clients.count > maxPinnedClients ? clients.removeFirst().client : nil)
+        }
+        if let evicted { Task { try? await evicted.shutdown() } }
+        return client
+    }
+
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
+        let client: HTTPClient
+        if let address = request.connectTo, let host = URLComponents(string: request.url)?.host {
+            client = Self.client(for: host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host, at: address)
+        } else {
+            client = self.client
+        }
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }

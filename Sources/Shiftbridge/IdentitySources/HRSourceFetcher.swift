@@ -49,14 +49,14 @@ struct HRSourceFetcher {
     /// Retry-After) a few times; a body cut short or over the cap is an error, never a part.
     func report(_ settings: HRSourceSettings, secret: String?) async throws -> Fetched {
         guard let url = settings.url else { throw FetchError.unreachable("The source has no URL") }
-        try await policy.checkDeliveryTarget(url)
+        let address = try await policy.checkDeliveryTarget(url)
         var headers: [(String, String)] = [("Accept", settings.format == "json" ? "application/json" : "text/csv")]
         switch settings.auth {
         case "basic": headers.append(("Authorization", "Basic " + Data("\(settings.user ?? ""):\(secret ?? "")".utf8).base64EncodedString()))
         case "bearer": headers.append(("Authorization", "Bearer \(secret ?? "")"))
         default: break
         }
-        let body = try await fetch(TransportRequest(method: "GET", url: url, headers: headers, timeout: 120, maxResponseBytes: Self.maxReportBytes))
+        let body = try await fetch(TransportRequest(method: "GET", url: url, headers: headers, timeout: 120, maxResponseBytes: Self.maxReportBytes, connectTo: address))
         let csv: Data
         if settings.format == "json" {
             do {
@@ -86,12 +86,12 @@ struct HRSourceFetcher {
             throw FetchError.unreachable("\(base) is not BambooHR's API host; set SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS to use another, or remove base_url")
         }
         let url = "\(base)/api/gateway.php/\(settings.subdomain ?? "")/v1/reports/custom?format=JSON&onlyCurrent=false"
-        try await policy.checkDeliveryTarget(url)
+        let address = try await policy.checkDeliveryTarget(url)
         let request = TransportRequest(method: "POST", url: url,
                                        headers: [("Accept", "application/json"), ("Content-Type", "application/json"),
                                                  ("Authorization", "Basic " + Data("\(apiKey):x".utf8).base64EncodedString())],
                                        body: try JSONSerialization.data(withJSONObject: ["title": "Shiftbridge", "fields": Self.bambooFields.map(\.bamboo)]),
-                                       timeout: 120, maxResponseBytes: Self.maxReportBytes)
+                                       timeout: 120, maxResponseBytes: Self.maxReportBytes, connectTo: address)
         let body = try await fetch(request)
         guard let employees = JSON.parse(body)?["employees"]?.array else {
             throw FetchError.unreachable("BambooHR's answer has no \"employees\" list")

@@ -78,14 +78,14 @@ struct WebhookSender {
         var status: Int?
         var failure: String?
         do {
-            try await policy.checkDeliveryTarget(hook.url)
+            let address = try await policy.checkDeliveryTarget(hook.url)
             let secret = try secrets.open(hook.sealedSecret)
             let response = try await transport.send(TransportRequest(
                 method: "POST", url: hook.url,
                 headers: [("Content-Type", "application/json"), ("User-Agent", "Shiftbridge-Webhooks"),
                           ("X-Shiftbridge-Event", delivery.event), (Self.deliveryHeader, delivery.id?.uuidString ?? ""),
                           (Self.timestampHeader, "\(timestamp)"), (Self.signatureHeader, Self.signature(secret: secret, timestamp: timestamp, body: delivery.payload))],
-                body: Data(delivery.payload.utf8), timeout: 10, maxResponseBytes: 64 << 10))
+                body: Data(delivery.payload.utf8), timeout: 10, maxResponseBytes: 64 << 10, connectTo: address))
             status = response.status
             if !(200..<300).contains(response.status) { failure = "answered \(response.status)" }
         } catch {

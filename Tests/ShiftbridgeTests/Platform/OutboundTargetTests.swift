@@ -67,6 +67,38 @@ import VaporTesting
         }
     }
 
+    /// The send connects to the address that was checked: the name is not resolved a second
+    /// time (where a rebinding DNS server could answer differently).
+    @Test func aSendConnectsToTheAddressThatWasChecked() async throws {
+        try await withStrictApp { api, resolver in
+            let app = api.app
+            let receiver = RecordingReceiver()
+            app.testParts.webhooks.use(receiver)
+            for (name, email) in [("Ann", "ann@example.com"), ("Ben", "ben@example.com")] {
+                _ = try await api.call(.POST, "/api/v1/people", ["name": name, "email": email])
+            }
+            _ = try await api.call(.POST, "/api/v1/rotations", ["code": "PIN", "name": "Pin", "members": ["ann@example.com", "ben@example.com"]])
+            resolver.answers.withLockedValue { $0 = ["pinned.example.com": ["93.184.216.34", "93.184.216.35"]] }
+            #expect(try await api.call(.POST, "/api/v1/webhooks", ["url": "https://pinned.example.com/hook"]).status == .created)
+            _ = try await api.call(.POST, "/api/v1/rotations/PIN/rotate")
+            try await app.deliverWebhooks()
+            let sent = receiver.received.withLockedValue { $0 }
+            #expect(!sent.isEmpty && sent.allSatisfy { $0.connectTo == "93.184.216.34" }, "\(sent.map(\.connectTo))")
+        }
+        // And the live transport honours it: a name that resolves nowhere reaches the address given.
+        let local = try await Application.make(.testing)
+        local.http.server.configuration.hostname = "127.0.0.1"
+        local.http.server.configuration.port = 0
+        local.get("hook") { req in "reached \(req.headers.first(name: .host) ?? "")" }
+        try await local.server.start()
+        let port = try #require(local.http.server.shared.localAddress?.port)
+        let answer = try await AsyncHTTPClientTransport().send(TransportRequest(method: "GET", url: "http://pinned.invalid:\(port)/hook", connectTo: "127.0.0.1"))
+        #expect(answer.status == 200 && String(decoding: answer.body, as: UTF8.self) == "reached pinned.invalid:\(port)")
+        await #expect(throws: TransportError.self) { try await AsyncHTTPClientTransport().send(TransportRequest(method: "GET", url: "http://pinned.invalid:\(port)/hook")) }
+        await local.server.shutdown()
+        try await local.asyncShutdown()
+    }
+
     @Test func failuresReadTheSameWhateverAnswered() async throws {
         try await withTestApp { app in
             try await app.createAdmin()

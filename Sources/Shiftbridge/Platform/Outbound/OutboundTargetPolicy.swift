@@ -49,13 +49,17 @@ struct OutboundTargetPolicy: Sendable {
     }
 
     /// Checked at every send, so a name that resolved to a public address when saved cannot
-    /// be pointed at this network later. Throws one message for every refusal.
-    func checkDeliveryTarget(_ url: String) async throws {
+    /// be pointed at this network later. Answers the address checked, which the request must
+    /// connect to (`TransportRequest.connectTo`): a second DNS answer is never asked for. Nil
+    /// when private targets are allowed (nothing to hold to). Throws one message for every refusal.
+    @discardableResult
+    func checkDeliveryTarget(_ url: String) async throws -> String? {
         do {
             let components = try webhookURL(url)
-            guard !allowPrivateTargets else { return }
+            guard !allowPrivateTargets else { return nil }
             let addresses = try await resolver.addresses(of: Self.bare(components.host ?? ""))
-            guard !addresses.isEmpty, addresses.allSatisfy(\.isPublic) else { throw AppError(.forbidden, code: "target_refused", Self.unreachable) }
+            guard let first = addresses.first, addresses.allSatisfy(\.isPublic) else { throw AppError(.forbidden, code: "target_refused", Self.unreachable) }
+            return first.description
         } catch {
             throw AppError(.forbidden, code: "target_refused", Self.unreachable)
         }
