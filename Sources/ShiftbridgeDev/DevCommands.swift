@@ -22,6 +22,23 @@ package struct DevCommands: CommandExtensions {
         return try DemoOptions.parse(Array(arguments.dropFirst(2))).environment(base)
     }
 
+    package var summaries: [String: String] {
+        ["demo": "Runs the app on ./data/demo with a PagerDuty and a Slack emulator, sample rotations and an HR export",
+         "pagerduty-emulator": "An in-memory PagerDuty account on 127.0.0.1, for tests, demos and benchmarks",
+         "slack-emulator": "An in-memory Slack workspace on 127.0.0.1, Web API under /api/",
+         "bamboohr-emulator": "An in-memory BambooHR company on 127.0.0.1"]
+    }
+
+    package func usage(for arguments: [String]) -> String? {
+        switch arguments.dropFirst().first {
+        case "demo": DemoOptions.usage
+        case "pagerduty-emulator": EmulatorCommand.usage
+        case "slack-emulator": SlackEmulatorCommand.usage
+        case "bamboohr-emulator": BambooHREmulatorCommand.usage
+        default: nil
+        }
+    }
+
     package func prepare(_ app: Application, arguments: [String]) async throws -> [String] {
         guard arguments.dropFirst().first == "demo" else { return arguments }
         return try await Demo.prepare(app, options: try DemoOptions.parse(Array(arguments.dropFirst(2))), executable: arguments[0])

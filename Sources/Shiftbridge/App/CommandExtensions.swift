@@ -9,4 +9,8 @@ package protocol CommandExtensions: Sendable {
     func environment(for arguments: [String], base: [String: String]) throws -> [String: String]
     /// After `configure`: prepares the app and returns the arguments it then executes.
     func prepare(_ app: Application, arguments: [String]) async throws -> [String]
+    /// Each added command and what it does, for the list `--help` prints.
+    var summaries: [String: String] { get }
+    /// The usage of the added command `arguments` name, if they name one.
+    func usage(for arguments: [String]) -> String?
 }

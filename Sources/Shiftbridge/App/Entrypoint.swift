@@ -17,6 +17,10 @@ package enum Entrypoint {
             let console = Terminal()
             return { label in RedactingLogHandler(ConsoleLogger(label: label, console: console, level: level)) }
         }
+        if env.arguments.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
+            await help(env, extensions: extensions)
+            return
+        }
         let environment: [String: String]
         do {
             if try await extensions?.runWithoutApp(env.arguments) == true { return }
@@ -52,6 +56,23 @@ package enum Entrypoint {
         }
         try? await app.asyncShutdown()
         if exitCode != 0 { exit(exitCode) }
+    }
+
+    /// What a command does, and nothing else: no data folder, key, database or migration.
+    private static func help(_ env: Environment, extensions: (any CommandExtensions)?) async {
+        if let usage = extensions?.usage(for: env.arguments) {
+            print(usage)
+            return
+        }
+        do {
+            let app = try await Application.make(env)
+            registerCommands(app)
+            for (name, summary) in extensions?.summaries ?? [:] { app.asyncCommands.use(DescribedCommand(help: summary), as: name) }
+            try await app.execute()
+            try? await app.asyncShutdown()
+        } catch {
+            fail(error, code: 1)
+        }
     }
 
     private static func fail(_ error: any Error, code: Int32) -> Never {

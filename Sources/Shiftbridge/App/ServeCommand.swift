@@ -6,7 +6,8 @@ struct ServeCommand: AnyAsyncCommand {
     static let noJobsFlag = "--no-jobs"
 
     let server: any AnyAsyncCommand
-    let jobs: JobRunner
+    /// Nil when registered only to describe itself (`--help`).
+    let jobs: JobRunner?
     let jobsEnabled: Bool
 
     var help: String { server.help + " Runs the background jobs too, unless \(Self.noJobsFlag) or SHIFTBRIDGE_JOBS=off." }
@@ -15,7 +16,7 @@ struct ServeCommand: AnyAsyncCommand {
         let noJobs = context.input.arguments.contains(Self.noJobsFlag)
         context.input.arguments.removeAll { $0 == Self.noJobsFlag }
         try await server.run(using: &context)
-        if jobsEnabled && !noJobs { jobs.start() }
+        if jobsEnabled && !noJobs { jobs?.start() }
     }
 
     func outputHelp(using context: inout CommandContext) throws {

@@ -7,11 +7,17 @@ import Vapor
 /// Wires the application from its configuration and parts: storage, the composition root,
 /// middleware, migrations, background jobs, commands, routes.
 package func configure(_ app: Application, config: AppConfig, parts: AppParts = .live) async throws {
-    try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
 
     // A generous wait for a pooled connection: a busy machine should slow requests, not fail them.
     switch config.storage {
     case .sqlite(let path):
+        // Only this account reads the database (SQLite gives its journal files the same mode).
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw AppConfig.InvalidSetting(name: path, problem: "could not create the database file; check the data directory's permissions")
+            }
+        }
         app.databases.use(DatabaseConfigurationFactory { SQLiteWriteTransactions(base: DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: .seconds(30)).make()) },
                           as: .sqlite)
         try await prepareSQLite(app)
@@ -50,13 +56,19 @@ package func configure(_ app: Application, config: AppConfig, parts: AppParts = 
     let jobs = JobRunner(jobs: AppJobs.all(services), database: { [unowned app] in app.db }, clock: services.clock, holder: services.instanceID,
                          logger: services.logger("jobs"))
     app.lifecycle.use(JobsLifecycle(jobs: jobs))
+    registerCommands(app, jobs: jobs, jobsEnabled: config.runJobs)
+    try routes(app, services: services)
+}
+
+/// The app's subcommands. Registered alone (no `jobs`) they can say what they do, for
+/// `--help`, without anything opened, created or migrated.
+func registerCommands(_ app: Application, jobs: JobRunner? = nil, jobsEnabled: Bool = false) {
     if let server = app.asyncCommands.commands["serve"] {
-        app.asyncCommands.use(ServeCommand(server: server, jobs: jobs, jobsEnabled: config.runJobs), as: "serve", isDefault: true)
+        app.asyncCommands.use(ServeCommand(server: server, jobs: jobs, jobsEnabled: jobsEnabled), as: "serve", isDefault: true)
     }
     app.asyncCommands.use(MigrateCommand(), as: "migrate")
     app.asyncCommands.use(AdminCommand(), as: "admin")
     app.asyncCommands.use(ProvisionCommand(), as: "provision")
-    try routes(app, services: services)
 }
 
 /// SQLite answers "database is locked" at once when two connections (one per event loop)
