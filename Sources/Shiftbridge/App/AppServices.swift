@@ -117,8 +117,12 @@ package final class AppServices: Sendable {
                          logger: logger("pagerduty"))
     }
 
+    func oauthAttempts(_ db: any Database) -> OAuthAttempts {
+        OAuthAttempts(db: db, clock: clock, secrets: secrets)
+    }
+
     func pagerDutyConnector(_ db: any Database) -> PagerDutyConnector {
-        PagerDutyConnector(db: db, clock: clock, secrets: secrets, clients: pagerDutyClients(db), policy: outbound,
+        PagerDutyConnector(db: db, clock: clock, secrets: secrets, clients: pagerDutyClients(db), policy: outbound, attempts: oauthAttempts(db),
                            onDisconnect: { db, actor, at in try await RotationEditor.revertPagerDutyBound(on: db, actor: actor, at: at) })
     }
 
@@ -157,7 +161,8 @@ package final class AppServices: Sendable {
     }
 
     func slackConnector(_ db: any Database) -> SlackConnector {
-        SlackConnector(db: db, clock: clock, secrets: secrets, clients: slackClients(db), policy: outbound, directory: slackDirectory(db))
+        SlackConnector(db: db, clock: clock, secrets: secrets, clients: slackClients(db), policy: outbound, directory: slackDirectory(db),
+                       attempts: oauthAttempts(db))
     }
 
     func slackOutputSettings(_ db: any Database) -> SlackOutputSettings {

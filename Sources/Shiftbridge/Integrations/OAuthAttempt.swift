@@ -17,6 +17,11 @@ final class OAuthAttempt: Model, @unchecked Sendable {
 
     init() {}
 
+    /// What an attempt was started for (kept in its sealed payload).
+    enum Purpose: String, Codable, Sendable {
+        case pagerDutyConnect = "connect", pagerDutyRefresh = "refresh", slackInstall = "slack"
+    }
+
     struct Payload: Codable {
         var verifier: String
         var clientID: String
@@ -26,7 +31,7 @@ final class OAuthAttempt: Model, @unchecked Sendable {
         var identityURL: String
         var redirectURI: String
         var requestedScopes: [String]
-        var purpose: String  // connect, refresh; slack
+        var purpose: Purpose
         /// Slack installs: the app's signing secret, for slash commands.
         var signingSecret: String? = nil
     }

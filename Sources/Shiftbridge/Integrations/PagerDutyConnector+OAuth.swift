@@ -9,7 +9,7 @@ extension PagerDutyConnector {
     /// Starts the authorization: returns PagerDuty's authorize URL.
     func beginOAuth(clientID rawClientID: String, clientSecret rawSecret: String, region: PagerDutyRegion, baseURL rawBaseURL: String?,
                     identityURL rawIdentityURL: String?, redirectURI: String, user: User, sessionNonce: String?,
-                    provisioning: Bool = false, purpose: String = "connect") async throws -> String {
+                    provisioning: Bool = false, purpose: OAuthAttempt.Purpose = .pagerDutyConnect) async throws -> String {
         let clientID = rawClientID.trimmingCharacters(in: .whitespacesAndNewlines)
         let secret = rawSecret.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !clientID.isEmpty, clientID.unicodeScalars.count <= 200 else {
@@ -22,22 +22,12 @@ extension PagerDutyConnector {
         let identityURL = try policy.apiBaseURL(rawIdentityURL, field: "identity_url", vendor: .pagerDutyIdentity) ?? region.identityBaseURL
         let oauthApp = OAuthApp(clientID: clientID, clientSecret: secret, identityBaseURL: identityURL)
         let pkce = PKCE.generate()
-        let state = [UInt8].random(count: 24).base64String().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
         // Least privilege: write scopes only when provisioning is wanted; audit records let
         // the sync follow changes instead of polling every schedule.
         let scopes = Self.rotationScopes + ["audit_records.read"] + (provisioning ? Self.provisioningScopes : [])
         let payload = OAuthAttempt.Payload(verifier: pkce.verifier, clientID: clientID, clientSecret: secret, region: region.rawValue, baseURL: baseURL,
                                            identityURL: identityURL, redirectURI: redirectURI, requestedScopes: scopes, purpose: purpose)
-        let now = clock.now()
-        let attempt = OAuthAttempt()
-        attempt.id = Self.hash(state)
-        attempt.$user.id = try user.requireID()
-        attempt.sessionNonce = sessionNonce
-        attempt.sealedPayload = try secrets.seal(String(decoding: try JSONEncoder().encode(payload), as: UTF8.self))
-        attempt.expiresAt = now.addingTimeInterval(OAuthAttempt.lifetime)
-        try await OAuthAttempt.query(on: db).filter(\.$expiresAt < now).delete()
-        try await attempt.create(on: db)
+        let state = try await attempts.begin(payload, user: user, sessionNonce: sessionNonce)
         return PagerDutyOAuth.authorizeURL(app: oauthApp, redirectURI: redirectURI, scopes: scopes, state: state, pkce: pkce)
     }
 
@@ -49,31 +39,21 @@ extension PagerDutyConnector {
         return try await beginOAuth(clientID: clientID, clientSecret: try secrets.open(sealed),
                                     region: PagerDutyRegion(rawValue: connection.region) ?? .us, baseURL: connection.baseURL,
                                     identityURL: connection.identityURL, redirectURI: redirectURI, user: user, sessionNonce: sessionNonce,
-                                    provisioning: connection.requestedScopes.contains("users.write"), purpose: "refresh")
+                                    provisioning: connection.requestedScopes.contains("users.write"), purpose: .pagerDutyRefresh)
     }
 
     /// Completes the flow from the callback's query. Every failure leaves nothing stored.
     @discardableResult
     func completeOAuth(state: String?, code: String?, error: String?, user: User, sessionNonce: String?) async throws -> PagerDutyConnection {
         func refused(_ code: String, _ message: String) -> AppError { AppError(.invalid, code: code, message) }
-        guard let state, !state.isEmpty, state.unicodeScalars.count <= 200, let attempt = try await OAuthAttempt.find(Self.hash(state), on: db) else {
-            throw refused("invalid_state", "This PagerDuty sign-in could not be matched to one you started (unknown or reused state). Start the connection again.")
-        }
-        // Single use, whatever happens next.
-        try await attempt.delete(on: db)
-        guard attempt.$user.id == user.id, attempt.sessionNonce == nil || attempt.sessionNonce == sessionNonce else {
-            throw refused("invalid_state", "This PagerDuty sign-in was started in another session. Start the connection again from this browser.")
-        }
-        guard attempt.expiresAt > clock.now() else {
-            throw refused("expired", "The PagerDuty sign-in took longer than 10 minutes and expired. Start the connection again.")
-        }
+        let payload = try await attempts.take(state: state, user: user, sessionNonce: sessionNonce, purposes: [.pagerDutyConnect, .pagerDutyRefresh],
+                                              what: "PagerDuty sign-in")
         if let error {
             throw refused("access_denied", error == "access_denied"
                 ? "PagerDuty access was denied, so nothing was connected. Approve the request to connect."
                 : "PagerDuty did not authorize the connection (\(error.prefix(100))). Nothing was changed.")
         }
         guard let code, !code.isEmpty else { throw refused("invalid_request", "PagerDuty's answer had no authorization code. Start the connection again.") }
-        let payload = try JSONDecoder().decode(OAuthAttempt.Payload.self, from: Data(try secrets.open(attempt.sealedPayload).utf8))
         let oauthApp = OAuthApp(clientID: payload.clientID, clientSecret: payload.clientSecret, identityBaseURL: payload.identityURL)
         let tokens: OAuthTokens
         do {
@@ -103,6 +83,6 @@ extension PagerDutyConnector {
                         readOnly: !tokens.scopes.contains("users.write"), account: account,
                         status: needed.isEmpty ? .active : .missingScopes,
                         statusDetail: missing.isEmpty ? nil : "Missing scopes: \(missing.joined(separator: ", "))"),
-            actor: user.email, action: { _ in payload.purpose == "refresh" ? .pagerDutyReconnected : .pagerDutyConnected })
+            actor: user.email, action: { _ in payload.purpose == .pagerDutyRefresh ? .pagerDutyReconnected : .pagerDutyConnected })
     }
 }

@@ -11,6 +11,7 @@ struct PagerDutyConnector {
     let secrets: SecretBox
     let clients: PagerDutyClients
     let policy: OutboundTargetPolicy
+    let attempts: OAuthAttempts
     /// What else a disconnect changes, in its transaction (rotations that followed PagerDuty).
     let onDisconnect: @Sendable (any Database, String, Date) async throws -> Void
 
@@ -150,9 +151,5 @@ struct PagerDutyConnector {
     static func describe(_ connection: PagerDutyConnection) -> String {
         let secret = connection.method == .apiKey ? "key …\(connection.secretLast4)" : "OAuth client …\(connection.secretLast4)"
         return "\(connection.method == .apiKey ? "API key" : "OAuth"), \(secret), \(connection.region.uppercased()), \(connection.baseURL)\(connection.readOnly ? ", read-only" : "")"
-    }
-
-    static func hash(_ state: String) -> String {
-        SHA256.hash(data: Data(state.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -24,21 +24,11 @@ extension SlackConnector {
         let signing = try Self.signingSecret(rawSigning)
         let baseURL = try policy.apiBaseURL(rawBaseURL, field: "base_url", vendor: .slackAPI).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
             ?? SlackClientConfiguration.defaultBaseURL
-        let state = [UInt8].random(count: 24).base64String().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
         let userScopes = withUserToken ? Self.userScopes : []
         let payload = OAuthAttempt.Payload(verifier: "", clientID: clientID, clientSecret: secret, region: "slack", baseURL: baseURL,
                                            identityURL: Self.authorizeBase(baseURL), redirectURI: redirectURI, requestedScopes: userScopes,
-                                           purpose: "slack", signingSecret: signing)
-        let now = clock.now()
-        let attempt = OAuthAttempt()
-        attempt.id = PagerDutyConnector.hash(state)
-        attempt.$user.id = try user.requireID()
-        attempt.sessionNonce = sessionNonce
-        attempt.sealedPayload = try secrets.seal(String(decoding: try JSONEncoder().encode(payload), as: UTF8.self))
-        attempt.expiresAt = now.addingTimeInterval(OAuthAttempt.lifetime)
-        try await OAuthAttempt.query(on: db).filter(\.$expiresAt < now).delete()
-        try await attempt.create(on: db)
+                                           purpose: .slackInstall, signingSecret: signing)
+        let state = try await attempts.begin(payload, user: user, sessionNonce: sessionNonce)
         var url = URLComponents(string: Self.authorizeBase(baseURL) + "oauth/v2/authorize")!
         url.queryItems = [URLQueryItem(name: "client_id", value: clientID), URLQueryItem(name: "scope", value: Self.requiredScopes.joined(separator: ",")),
                           URLQueryItem(name: "user_scope", value: userScopes.joined(separator: ",")), URLQueryItem(name: "redirect_uri", value: redirectURI),
@@ -49,15 +39,7 @@ extension SlackConnector {
     /// Completes the install from the callback's query. Every failure leaves nothing stored.
     func completeOAuth(state: String?, code: String?, error: String?, user: User, sessionNonce: String?) async throws -> SlackConnectionSummary {
         func refused(_ code: String, _ message: String) -> AppError { AppError(.invalid, code: code, message) }
-        guard let state, !state.isEmpty, state.count <= 200, let attempt = try await OAuthAttempt.find(PagerDutyConnector.hash(state), on: db) else {
-            throw refused("invalid_state", "This Slack install could not be matched to one you started (unknown or reused state). Start again.")
-        }
-        try await attempt.delete(on: db)
-        guard attempt.$user.id == user.id, attempt.sessionNonce == nil || attempt.sessionNonce == sessionNonce, attempt.expiresAt > clock.now() else {
-            throw refused("invalid_state", "This Slack install expired or was started in another session. Start again from this browser.")
-        }
-        let payload = try JSONDecoder().decode(OAuthAttempt.Payload.self, from: Data(try secrets.open(attempt.sealedPayload).utf8))
-        guard payload.purpose == "slack" else { throw refused("invalid_state", "This install was not started for Slack. Start again.") }
+        let payload = try await attempts.take(state: state, user: user, sessionNonce: sessionNonce, purposes: [.slackInstall], what: "Slack install")
         if let error {
             throw refused("access_denied", error == "access_denied" ? "The Slack install was cancelled, so nothing was connected."
                 : "Slack did not authorize the install (\(error.prefix(100))). Nothing was changed.")

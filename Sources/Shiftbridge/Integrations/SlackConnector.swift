@@ -11,6 +11,7 @@ struct SlackConnector {
     let clients: SlackClients
     let policy: OutboundTargetPolicy
     let directory: SlackDirectory
+    let attempts: OAuthAttempts
 
     /// What the product asks for at install. The `*:history` scopes let a message whose
     /// answer was lost be looked for before it is posted again.

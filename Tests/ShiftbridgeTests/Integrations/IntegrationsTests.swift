@@ -269,6 +269,10 @@ import VaporTesting
             _ = try await other.signIn(email: "other@example.com", password: testPassword)
             _ = try await other.request(.GET, callback)
             #expect(try await other.request(.GET, "/settings/integrations").body.string.contains("another session"))
+            // ...nor spend it: the attempt is still mine to finish.
+            #expect(try await browser.request(.GET, callback).status == .seeOther)
+            #expect(try await f.status()["status"] as? String == "active")
+            _ = try await f.api(.DELETE, "/api/v1/integrations/pagerduty")
 
             // An approved code that waits past its 30 seconds is refused by PagerDuty.
             let slow = try await authorize(f, browser, app: registered)
