@@ -11,7 +11,7 @@ emulator_port=${API_CHECK_EMULATOR_PORT:-18392}
 app="http://127.0.0.1:$app_port"
 emulator="http://127.0.0.1:$emulator_port"
 work=$(mktemp -d /tmp/shiftbridge-api-check.XXXXXX)
-export SHIFTBRIDGE_DATA_DIR=$work SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS=$emulator LOG_LEVEL=warning
+export SHIFTBRIDGE_DATA_DIR=$work SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS=$emulator LOG_LEVEL=warning SHIFTBRIDGE_PUBLIC_URL=http://127.0.0.1:$app_port
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT

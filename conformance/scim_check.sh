@@ -8,7 +8,7 @@ binary=$1
 app_port=${SCIM_CHECK_APP_PORT:-18393}
 app="http://127.0.0.1:$app_port"
 work=$(mktemp -d /tmp/shiftbridge-scim-check.XXXXXX)
-export SHIFTBRIDGE_DATA_DIR=$work LOG_LEVEL=warning
+export SHIFTBRIDGE_DATA_DIR=$work LOG_LEVEL=warning SHIFTBRIDGE_PUBLIC_URL=$app
 app_pid=
 cleanup() { [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT

@@ -54,7 +54,7 @@ mkdir -p /run/sshd
 /usr/sbin/sshd -D -e -f "$work/sshd_config" 2> "$work/sshd.log" &
 sshd_pid=$!
 
-export SHIFTBRIDGE_DATA_DIR=$work/data LOG_LEVEL=warning
+export SHIFTBRIDGE_DATA_DIR=$work/data LOG_LEVEL=warning SHIFTBRIDGE_PUBLIC_URL=http://127.0.0.1:$app_port
 "$binary" admin create --email sftp-check@example.com --password 'correct horse battery staple' > /dev/null
 token=$("$binary" admin token --email sftp-check@example.com --name sftp-check)
 "$binary" serve --hostname 127.0.0.1 --port "$app_port" > "$work/app.log" 2>&1 &

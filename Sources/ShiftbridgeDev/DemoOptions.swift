@@ -35,6 +35,8 @@ struct DemoOptions: Sendable {
         environment["DATABASE_URL"] = nil
         environment["SHIFTBRIDGE_SECRET_KEY"] = nil
         environment["SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS"] = emulatorOrigin + "," + slackEmulatorOrigin
+        // Links (invitations, OAuth redirects, calendar feeds) point where the demo listens.
+        environment["SHIFTBRIDGE_PUBLIC_URL"] = "http://\(hostname.contains(":") ? "[\(hostname)]" : hostname):\(port)"
         return environment
     }
 }

@@ -40,7 +40,7 @@ SHOTS = os.environ.get("BROWSER_TEST_SCREENSHOTS", tempfile.gettempdir())
 
 data_dir = tempfile.mkdtemp(prefix="shiftbridge-browser-")
 # The emulators are the only vendor hosts this app may use (a stand-in needs saying so).
-env = dict(os.environ, SHIFTBRIDGE_DATA_DIR=data_dir, LOG_LEVEL="warning", SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS=f"{EMULATOR},{SLACK}")
+env = dict(os.environ, SHIFTBRIDGE_DATA_DIR=data_dir, LOG_LEVEL="warning", SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS=f"{EMULATOR},{SLACK}", SHIFTBRIDGE_PUBLIC_URL=APP)
 env.pop("DATABASE_URL", None)
 processes = []
 checks = 0

@@ -155,8 +155,10 @@ struct AccountsAPIController {
     func invite(req: Request) async throws -> Response {
         let viewer = try req.requireAdmin()
         let body = try req.content.decode(InvitationBody.self)
+        let links = req.services.links
+        _ = try links.url("/")
         let (invitation, token) = try await req.services.userAccounts(req.db).invite(email: body.email, role: try Self.role(body.role ?? "user"), by: viewer)
-        let response = try await Self.dto(invitation, url: AccountsController.invitationURL(req, token: token)).encodeResponse(for: req)
+        let response = try await Self.dto(invitation, url: try links.url(AccountsController.invitationPath(token))).encodeResponse(for: req)
         response.status = .created
         return response
     }

@@ -52,8 +52,10 @@ struct AccountsController {
         let form = try req.content.decode(InviteForm.self)
         do {
             let role = try AccountsAPIController.role(form.role ?? "user")
+            let links = req.services.links
+            _ = try links.url("/")
             let (invitation, token) = try await req.services.userAccounts(req.db).invite(email: form.email ?? "", role: role, by: viewer)
-            return try await renderUsers(req, newLink: (invitation.email, Self.invitationURL(req, token: token)), error: nil, status: .created)
+            return try await renderUsers(req, newLink: (invitation.email, try links.url(Self.invitationPath(token))), error: nil, status: .created)
         } catch let error as AppError {
             return try await renderUsers(req, newLink: nil, error: error.message, status: error.kind.httpStatus)
         }
@@ -95,9 +97,7 @@ struct AccountsController {
         return req.redirect(to: SettingsTab.users.path)
     }
 
-    static func invitationURL(_ req: Request, token: String) -> String {
-        "\(RotationFeedsController.base(req))/invitations/\(token)"
-    }
+    static func invitationPath(_ token: String) -> String { "/invitations/\(token)" }
 
     // MARK: API tokens
 

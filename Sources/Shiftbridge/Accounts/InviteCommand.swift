@@ -17,8 +17,9 @@ struct InviteCommand: AsyncCommand {
         var admins = User.query(on: app.db).filter(\.$isAdmin == true).sort(\.$createdAt)
         if let by = signature.by { admins = admins.filter(\.$email == User.normalize(email: by)) }
         guard let inviter = try await admins.first() else { throw AppError.usage("No administrator to invite on behalf of; create one with 'shiftbridge admin create'.") }
+        let links = app.services.links
+        _ = try links.url("/")
         let (_, token) = try await app.services.userAccounts(app.db).invite(email: email, role: try AccountsAPIController.role(signature.role ?? "user"), by: inviter)
-        let base = app.services.config.publicURL ?? "http://127.0.0.1:8080"
-        context.console.print("\(base)/invitations/\(token)")
+        context.console.print(try links.url(AccountsController.invitationPath(token)))
     }
 }

@@ -117,6 +117,9 @@ package final class AppServices: Sendable {
                          logger: logger("pagerduty"))
     }
 
+    /// Links that leave the app, from `SHIFTBRIDGE_PUBLIC_URL`.
+    var links: PublicLinks { PublicLinks(base: config.publicURL) }
+
     func oauthAttempts(_ db: any Database) -> OAuthAttempts {
         OAuthAttempts(db: db, clock: clock, secrets: secrets)
     }
@@ -199,7 +202,7 @@ package final class AppServices: Sendable {
     // MARK: Identity sources
 
     func scimTokens(_ db: any Database) -> SCIMTokens {
-        SCIMTokens(db: db, clock: clock)
+        SCIMTokens(db: db, clock: clock, links: links)
     }
 
     func hrSources(_ db: any Database) -> HRSources {

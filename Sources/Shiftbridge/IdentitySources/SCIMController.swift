@@ -7,18 +7,21 @@ import Vapor
 struct SCIMController {
     func boot(open routes: any RoutesBuilder) {
         let scim = routes.grouped("scim", "v2").grouped(SCIMTokenMiddleware())
-        scim.get("ServiceProviderConfig") { req in SCIMResponse.make(.ok, SCIMDiscovery.serviceProviderConfig(base: req.scimBase)) }
-        scim.get("ResourceTypes") { req in SCIMResponse.make(.ok, SCIMDiscovery.list([SCIMDiscovery.userResourceType(base: req.scimBase)])) }
+        scim.get("ServiceProviderConfig") { req in SCIMResponse.make(.ok, SCIMDiscovery.serviceProviderConfig(base: try req.scimBase)) }
+        scim.get("ResourceTypes") { req in SCIMResponse.make(.ok, SCIMDiscovery.list([SCIMDiscovery.userResourceType(base: try req.scimBase)])) }
         scim.get("ResourceTypes", ":id") { req in
             guard req.parameters.get("id") == "User" else { throw SCIMError.notFound("No resource type \(req.parameters.get("id") ?? ""): this service keeps User") }
-            return SCIMResponse.make(.ok, SCIMDiscovery.userResourceType(base: req.scimBase))
+            return SCIMResponse.make(.ok, SCIMDiscovery.userResourceType(base: try req.scimBase))
         }
-        scim.get("Schemas") { req in SCIMResponse.make(.ok, SCIMDiscovery.list(SCIMSchema.all.map { SCIMDiscovery.schema($0, base: req.scimBase) })) }
+        scim.get("Schemas") { req in
+            let base = try req.scimBase
+            return SCIMResponse.make(.ok, SCIMDiscovery.list(SCIMSchema.all.map { SCIMDiscovery.schema($0, base: base) }))
+        }
         scim.get("Schemas", ":id") { req in
             guard let schema = SCIMSchema.all.first(where: { $0.id == req.parameters.get("id") }) else {
                 throw SCIMError.notFound("No schema \(req.parameters.get("id") ?? ""): this service keeps \(SCIMSchema.all.map(\.id).joined(separator: ", "))")
             }
-            return SCIMResponse.make(.ok, SCIMDiscovery.schema(schema, base: req.scimBase))
+            return SCIMResponse.make(.ok, SCIMDiscovery.schema(schema, base: try req.scimBase))
         }
         scim.get("Users", use: list)
         scim.on(.POST, "Users", ".search", bodyCap: "64kb", use: search)
@@ -76,14 +79,14 @@ struct SCIMController {
         let startIndex = max(query.startIndex, 1)
         let count = min(max(query.count, 0), SCIMDirectory.maxPageSize)
         let (total, users) = try await req.services.scimDirectory(req.db).list(filter: query.filter, startIndex: startIndex, count: count)
-        let resources = try users.map { try SCIMProjection.apply(to: $0.resource(base: req.scimBase), attributes: query.attributes, excluded: query.excluded) }
+        let resources = try users.map { try SCIMProjection.apply(to: $0.resource(base: try req.scimBase), attributes: query.attributes, excluded: query.excluded) }
         return SCIMResponse.make(.ok, SCIMDiscovery.list(resources, total: total, startIndex: startIndex))
     }
 
     func create(req: Request) async throws -> Response {
         let document = try SCIMUserDocument.from(body: try Self.body(req))
         let user = try await req.services.scimDirectory(req.db).create(document, by: try req.scimToken)
-        let resource = user.resource(base: req.scimBase)
+        let resource = user.resource(base: try req.scimBase)
         let response = SCIMResponse.make(.created, resource)
         if let location = resource["meta"]?["location"]?.string { response.headers.replaceOrAdd(name: .location, value: location) }
         return response
@@ -120,7 +123,7 @@ struct SCIMController {
     }
 
     static func projected(_ user: SCIMUser, _ req: Request) throws -> JSON {
-        try SCIMProjection.apply(to: user.resource(base: req.scimBase), attributes: names(req.query[String.self, at: "attributes"]),
+        try SCIMProjection.apply(to: user.resource(base: try req.scimBase), attributes: names(req.query[String.self, at: "attributes"]),
                                  excluded: names(req.query[String.self, at: "excludedAttributes"]))
     }
 

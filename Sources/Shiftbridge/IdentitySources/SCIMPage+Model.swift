@@ -12,7 +12,8 @@ enum SCIMPage {
             let lastUsedAt: Date?
             let revokedAt: Date?
         }
-        let baseURL: String
+        /// Nil until `SHIFTBRIDGE_PUBLIC_URL` is set.
+        let baseURL: String?
         let tokens: [Token]
         let pushedUsers: Int
         /// Pushed users with no email address: kept, but not provisioned until one arrives.

@@ -9,7 +9,7 @@ extension SCIMPage {
             Paragraph("Okta, Microsoft Entra ID and other identity providers push people here over SCIM 2.0. Each pushed user becomes an employee, and every change goes through the role rules, the plan and review (or autopilot) like an HR import: a deactivated user becomes a termination checked for open incidents, schedules and escalation policies, never an instant delete.").class("muted")
             Div {
                 Paragraph("SCIM base URL").class("muted")
-                Element(name: "code") { Text(model.baseURL) }.id("scim-base-url")
+                Element(name: "code") { Text(model.baseURL ?? PublicLinks.notSet) }.id("scim-base-url")
                 Paragraph("Authentication: HTTP header, Bearer token. Users pushed so far: \(model.pushedUsers).").class("muted")
             }
             .class("card")

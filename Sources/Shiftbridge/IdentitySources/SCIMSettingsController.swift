@@ -42,7 +42,7 @@ struct SCIMSettingsController {
         _ = try req.requireAdmin()
         let tokens = try await req.services.scimTokens(req.db).list()
         let model = SCIMPage.Model(
-            baseURL: req.scimBase,
+            baseURL: req.services.links.shown(SCIMTokens.basePath),
             tokens: try tokens.map {
                 .init(id: try $0.requireID().uuidString, name: $0.name, last4: $0.last4, createdBy: $0.createdBy, createdAt: $0.createdAt,
                       lastUsedAt: $0.lastUsedAt, revokedAt: $0.revokedAt)

@@ -25,9 +25,11 @@ extension Request {
         }
     }
 
-    /// Where `/scim/v2` is, for `meta.location`: the configured public address, else this request's host.
+    /// Where `/scim/v2` is, for `meta.location`: under `SHIFTBRIDGE_PUBLIC_URL` only.
     var scimBase: String {
-        let origin = services.config.publicURL ?? "\(url.scheme ?? "http")://\(headers.first(name: .host) ?? "127.0.0.1")"
-        return origin + "/scim/v2"
+        get throws {
+            guard let base = services.links.shown(SCIMTokens.basePath) else { throw SCIMError(status: 503, nil, PublicLinks.required.message) }
+            return base
+        }
     }
 }

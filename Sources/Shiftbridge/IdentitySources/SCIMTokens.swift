@@ -6,9 +6,16 @@ import Foundation
 struct SCIMTokens {
     let db: any Database
     let clock: any AppClock
+    /// The base URL an identity provider is given (and `meta.location`) comes from here.
+    let links: PublicLinks
 
-    /// Returns the token in clear exactly once.
+    /// Where the service provider is, under the public address.
+    static let basePath = "/scim/v2"
+
+    /// Returns the token in clear exactly once. A token is of no use without the base URL that
+    /// goes with it: none is made until `SHIFTBRIDGE_PUBLIC_URL` is set.
     func create(name rawName: String, actor: String) async throws -> (SCIMToken, String) {
+        _ = try links.url(Self.basePath)
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.unicodeScalars.count <= APITokens.maxNameLength else {
             throw AppError.invalidField("name", "say which identity provider uses it, such as 'okta' (at most \(APITokens.maxNameLength) characters)")

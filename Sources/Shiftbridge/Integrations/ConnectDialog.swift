@@ -33,8 +33,8 @@ struct ConnectDialog: Component {
                         H3("OAuth 2.0")
                         Paragraph("In PagerDuty: Integrations → App Registration → new app with Scoped OAuth. Register this redirect URL:").class("muted")
                         Div {
-                            Element(name: "code") { Text(model.redirectURI) }.id("redirect-uri")
-                            Button("Copy").class("button small").attribute(named: "type", value: "button").attribute(named: "data-copy", value: model.redirectURI)
+                            Element(name: "code") { Text(model.redirectURI ?? PublicLinks.notSet) }.id("redirect-uri")
+                            Button("Copy").class("button small").attribute(named: "type", value: "button").attribute(named: "data-copy", value: model.redirectURI ?? "")
                         }
                         .class("copy-row")
                         Paragraph("Grant read access to Schedules, Teams, Users, On-Calls and Audit Records (scopes \((PagerDutyConnector.rotationScopes + ["audit_records.read"]).joined(separator: " "))). Add Users and Teams write access only if Shiftbridge will provision users.").class("muted")

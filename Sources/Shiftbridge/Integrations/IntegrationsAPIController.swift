@@ -53,7 +53,7 @@ struct IntegrationsAPIController {
         let body = try req.content.decode(SlackOAuthBody.self)
         let url = try await req.services.slackConnector(req.db).beginOAuth(
             clientID: body.client_id, clientSecret: body.client_secret, signingSecret: body.signing_secret, baseURL: body.base_url,
-            withUserToken: body.user_token ?? false, redirectURI: IntegrationsController.slackRedirectURI(req), user: user,
+            withUserToken: body.user_token ?? false, redirectURI: try IntegrationsController.slackRedirectURI(req), user: user,
             sessionNonce: IntegrationsController.sessionNonce(req))
         return AuthorizeURL(authorize_url: url)
     }
@@ -104,7 +104,7 @@ struct IntegrationsAPIController {
         let body = try req.content.decode(OAuthBody.self)
         let url = try await req.services.pagerDutyConnector(req.db).beginOAuth(
             clientID: body.client_id, clientSecret: body.client_secret, region: try IntegrationsController.region(body.region),
-            baseURL: body.base_url, identityURL: body.identity_url, redirectURI: IntegrationsController.redirectURI(req),
+            baseURL: body.base_url, identityURL: body.identity_url, redirectURI: try IntegrationsController.redirectURI(req),
             user: user, sessionNonce: IntegrationsController.sessionNonce(req), provisioning: body.provisioning ?? false)
         return AuthorizeURL(authorize_url: url)
     }
@@ -112,7 +112,7 @@ struct IntegrationsAPIController {
     func refresh(req: Request) async throws -> AuthorizeURL {
         let user = try req.requireAdmin()
         let url = try await req.services.pagerDutyConnector(req.db).beginRefresh(
-            redirectURI: IntegrationsController.redirectURI(req), user: user, sessionNonce: IntegrationsController.sessionNonce(req))
+            redirectURI: try IntegrationsController.redirectURI(req), user: user, sessionNonce: IntegrationsController.sessionNonce(req))
         return AuthorizeURL(authorize_url: url)
     }
 

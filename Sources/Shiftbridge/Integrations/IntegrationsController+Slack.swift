@@ -39,7 +39,7 @@ extension IntegrationsController {
         do {
             let url = try await req.services.slackConnector(req.db).beginOAuth(
                 clientID: form.client_id ?? "", clientSecret: form.client_secret ?? "", signingSecret: form.signing_secret, baseURL: form.base_url,
-                withUserToken: form.user_token != nil, redirectURI: Self.slackRedirectURI(req), user: user, sessionNonce: Self.sessionNonce(req))
+                withUserToken: form.user_token != nil, redirectURI: try Self.slackRedirectURI(req), user: user, sessionNonce: Self.sessionNonce(req))
             return req.redirect(to: url)
         } catch let failure as AppError {
             return try await renderPage(req, error: failure.message, status: failure.kind.httpStatus, card: .slack)

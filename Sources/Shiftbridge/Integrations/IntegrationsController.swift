@@ -33,7 +33,8 @@ struct IntegrationsController {
         let user = try req.requireAdmin()
         let model = IntegrationsPage.Model(pagerDuty: try await req.services.pagerDutyConnector(req.db).summary(),
                                            slack: try await req.services.slackConnector(req.db).summary(),
-                                           redirectURI: Self.redirectURI(req), slackRedirectURI: Self.slackRedirectURI(req),
+                                           redirectURI: req.services.links.shown(PagerDutyConnector.callbackPath),
+                                           slackRedirectURI: req.services.links.shown(SlackConnector.callbackPath),
                                            canManage: user.isAdmin, formError: error, errorCard: card)
         return HTMLResponse.make(status: status, html: IntegrationsPage.render(model, context: req.pageContext(title: "Integrations", section: .settings)))
     }
@@ -72,7 +73,7 @@ struct IntegrationsController {
         do {
             let url = try await req.services.pagerDutyConnector(req.db).beginOAuth(
                 clientID: form.client_id ?? "", clientSecret: form.client_secret ?? "", region: try Self.region(form.region),
-                baseURL: form.base_url, identityURL: form.identity_url, redirectURI: Self.redirectURI(req), user: user, sessionNonce: Self.sessionNonce(req),
+                baseURL: form.base_url, identityURL: form.identity_url, redirectURI: try Self.redirectURI(req), user: user, sessionNonce: Self.sessionNonce(req),
                 provisioning: form.provisioning != nil)
             return req.redirect(to: url)
         } catch let failure as AppError {
@@ -83,7 +84,7 @@ struct IntegrationsController {
     func refresh(req: Request) async throws -> Response {
         let user = try req.requireAdmin()
         do {
-            let url = try await req.services.pagerDutyConnector(req.db).beginRefresh(redirectURI: Self.redirectURI(req), user: user,
+            let url = try await req.services.pagerDutyConnector(req.db).beginRefresh(redirectURI: try Self.redirectURI(req), user: user,
                                                                                     sessionNonce: Self.sessionNonce(req))
             return req.redirect(to: url)
         } catch let failure as AppError {
@@ -124,15 +125,14 @@ struct IntegrationsController {
         return region
     }
 
-    /// Where Slack sends the admin back after the install.
-    static func slackRedirectURI(_ req: Request) -> String {
-        (req.services.config.publicURL ?? "http://\(req.headers.first(name: .host) ?? "127.0.0.1:8080")") + SlackConnector.callbackPath
+    /// Where Slack sends the admin back after the install (from `SHIFTBRIDGE_PUBLIC_URL`).
+    static func slackRedirectURI(_ req: Request) throws -> String {
+        try req.services.links.url(SlackConnector.callbackPath)
     }
 
-    /// Where PagerDuty sends the admin back: the public URL when configured, else this host.
-    static func redirectURI(_ req: Request) -> String {
-        let base = req.services.config.publicURL ?? "http://\(req.headers.first(name: .host) ?? "127.0.0.1:8080")"
-        return base + PagerDutyConnector.callbackPath
+    /// Where PagerDuty sends the admin back (from `SHIFTBRIDGE_PUBLIC_URL`).
+    static func redirectURI(_ req: Request) throws -> String {
+        try req.services.links.url(PagerDutyConnector.callbackPath)
     }
 
     /// Binds an OAuth attempt to this browser session.

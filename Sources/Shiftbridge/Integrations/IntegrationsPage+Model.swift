@@ -5,10 +5,11 @@ enum IntegrationsPage {
     struct Model {
         let pagerDuty: PagerDutyConnectionSummary
         let slack: SlackConnectionSummary
-        /// The exact redirect URL to register in PagerDuty's App Registration.
-        let redirectURI: String
+        /// The exact redirect URL to register in PagerDuty's App Registration (nil until
+        /// `SHIFTBRIDGE_PUBLIC_URL` is set).
+        let redirectURI: String?
         /// The exact redirect URL to add under the Slack app's OAuth & Permissions.
-        let slackRedirectURI: String
+        let slackRedirectURI: String?
         let canManage: Bool
         let formError: String?
         /// Which card the form error belongs to.

@@ -32,8 +32,8 @@ struct SlackConnectDialog: Component {
                     H3("OAuth v2 install")
                     Paragraph("Add this redirect URL under OAuth & Permissions → Redirect URLs:").class("muted")
                     Div {
-                        Element(name: "code") { Text(model.slackRedirectURI) }.id("slack-redirect-uri")
-                        Button("Copy").class("button small").attribute(named: "type", value: "button").attribute(named: "data-copy", value: model.slackRedirectURI)
+                        Element(name: "code") { Text(model.slackRedirectURI ?? PublicLinks.notSet) }.id("slack-redirect-uri")
+                        Button("Copy").class("button small").attribute(named: "type", value: "button").attribute(named: "data-copy", value: model.slackRedirectURI ?? "")
                     }
                     .class("copy-row")
                     Form(url: "/settings/integrations/slack/oauth", method: .post) {

@@ -26,8 +26,10 @@ struct RotationFeedsController {
 
     func issueFeed(req: Request) async throws -> Response {
         let (rotation, user) = try await find(req)
+        let links = req.services.links
+        _ = try links.url("/")
         let token = try await req.services.rotationSecrets(req.db).issue(.calendar, for: rotation, by: user)
-        let response = try await FeedURL(url: "\(Self.base(req))/calendar/\(token).ics").encodeResponse(for: req)
+        let response = try await FeedURL(url: try links.url("/calendar/\(token).ics")).encodeResponse(for: req)
         response.status = .created
         return response
     }
@@ -40,8 +42,9 @@ struct RotationFeedsController {
 
     func issueWebhook(req: Request) async throws -> Response {
         let (rotation, user) = try await find(req)
+        let url = try req.services.links.url("/hooks/rotations")
         let secret = try await req.services.rotationSecrets(req.db).issue(.incomingWebhook, for: rotation, by: user)
-        let response = try await WebhookSetup(url: "\(Self.base(req))/hooks/rotations", secret: secret, header: Self.secretHeader).encodeResponse(for: req)
+        let response = try await WebhookSetup(url: url, secret: secret, header: Self.secretHeader).encodeResponse(for: req)
         response.status = .created
         return response
     }
@@ -96,9 +99,5 @@ struct RotationFeedsController {
     private func find(_ req: Request) async throws -> (Rotation, User) {
         let user = try req.requireUser()
         return (try await req.services.rotationDirectory(req.db).find(req.parameters.get("rotation") ?? "", for: user), user)
-    }
-
-    static func base(_ req: Request) -> String {
-        req.services.config.publicURL ?? "http://\(req.headers.first(name: .host) ?? "127.0.0.1:8080")"
     }
 }

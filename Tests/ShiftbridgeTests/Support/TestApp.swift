@@ -31,7 +31,9 @@ func withTestInstances(
     // Tests meet the emulators and receivers on loopback; the outbound-target tests narrow these again.
     var environment = ["SHIFTBRIDGE_DATA_DIR": directory, "SHIFTBRIDGE_ALLOW_CUSTOM_API_HOSTS": "1",
                        "SHIFTBRIDGE_ALLOW_PRIVATE_TARGETS": "1", "SHIFTBRIDGE_ALLOW_HTTP_HOSTS": "127.0.0.1,localhost",
-                       "SHIFTBRIDGE_HR_DROP_ROOTS": FileManager.default.temporaryDirectory.path]
+                       "SHIFTBRIDGE_HR_DROP_ROOTS": FileManager.default.temporaryDirectory.path,
+                       // Where links point (invitations, OAuth, feeds, SCIM); one test unsets it.
+                       "SHIFTBRIDGE_PUBLIC_URL": "http://127.0.0.1:8080"]
     var scratchDatabase: (admin: String, name: String)?
     if database == .postgres {
         let admin = try #require(TestDatabase.postgresURL, TestDatabase.postgresSkipReason)
