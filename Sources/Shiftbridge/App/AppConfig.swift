@@ -28,6 +28,9 @@ public struct AppConfig: Sendable, Equatable {
     /// Folders HR drop folders may be inside (`SHIFTBRIDGE_HR_DROP_ROOTS`, colon-separated):
     /// a folder source moves files, so it may not point anywhere on the machine.
     public var hrDropRoots: [String] = []
+    /// A connection that sends nothing for this long (a request head left unfinished, a body
+    /// that stops) is closed (`SHIFTBRIDGE_IDLE_TIMEOUT_SECONDS`).
+    public var idleTimeoutSeconds = 30
 
     public enum CustomAPIHosts: Sendable, Equatable {
         case none, any
@@ -126,6 +129,12 @@ public struct AppConfig: Sendable, Equatable {
                 }
                 config.customAPIHosts = .origins(origins)
             }
+        }
+        if let raw = value("SHIFTBRIDGE_IDLE_TIMEOUT_SECONDS") {
+            guard let seconds = Int(raw), (1...3600).contains(seconds) else {
+                throw InvalidSetting(name: "SHIFTBRIDGE_IDLE_TIMEOUT_SECONDS", problem: "expected seconds from 1 to 3600, got '\(raw)'")
+            }
+            config.idleTimeoutSeconds = seconds
         }
         if let raw = value("SHIFTBRIDGE_JOBS") {
             switch raw.lowercased() {

@@ -39,6 +39,8 @@ package func configure(_ app: Application, config: AppConfig, parts: AppParts = 
     app.databases.middleware.use(DutyCacheInvalidation<RotationMember>(cache: dutyCache, rotationOf: { $0.$rotation.id }))
     app.databases.middleware.use(DutyCacheInvalidation<Person>(cache: dutyCache))
 
+    // A client that opens a connection and stops sending (slowly or not at all) loses it.
+    app.http.server.configuration.idleTimeout = .seconds(Int64(config.idleTimeoutSeconds))
     AppMetrics.bootstrap()
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
