@@ -93,8 +93,11 @@ struct RotationsAPIController {
     }
 
     /// Sync now: one complete read of the bound PagerDuty schedule.
+    /// Reads PagerDuty now for one rotation: its owners and administrators only (a sync
+    /// spends the shared request budget).
     func sync(req: Request) async throws -> OnDuty {
         let rotation = try await find(req)
+        try await req.services.rotationDirectory(req.db).requireEditor(rotation, try req.requireUser())
         guard rotation.followsPagerDuty else {
             throw AppError(.conflict, code: "not_bound", "\(rotation.code) does not follow PagerDuty, so there is nothing to sync")
         }

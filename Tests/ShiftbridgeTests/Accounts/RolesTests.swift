@@ -40,6 +40,7 @@ import VaporTesting
             #expect(try await user.call(.GET, "/api/v1/rotations/SECRET").status == .notFound)
             #expect(try await user.call(.PATCH, "/api/v1/rotations/PUB", ["name": "Mine now"]).status == .forbidden)
             #expect(try await user.call(.POST, "/api/v1/rotations/PUB/rotate").status == .forbidden)
+            #expect(try await user.call(.POST, "/api/v1/rotations/PUB/sync").status == .forbidden)
             #expect(try await user.call(.POST, "/api/v1/rotations", ["code": "MINE", "name": "Mine", "members": ["ben@example.com"]]).status == .created)
             #expect(try await user.call(.PATCH, "/api/v1/rotations/MINE", ["name": "Still mine"]).status == .ok)
 

@@ -59,3 +59,21 @@ extension ServerTests {
         }
     }
 }
+
+extension ServerTests {
+    /// A path segment longer than a file name may be is a page that does not exist (404),
+    /// never a server error, wherever it is.
+    @Test func overlongPathSegmentsAreNotFound() async throws {
+        try await withTestApp { app in
+            try await app.createAdmin()
+            let token = try await app.issueToken()
+            let long = String(repeating: "x", count: 300)
+            for path in ["/\(long)", "/static/\(long)", "/static/\(long)/app.css", "/api/v1/\(long)", "/scim/v2/\(long)"] {
+                let answer = try await app.testing().sendRequest(.GET, path, headers: ["Authorization": "Bearer \(token)"])
+                #expect(answer.status == .notFound || answer.status == .unauthorized, "\(path.prefix(20)): \(answer.status)")
+            }
+            let rotation = try await app.testing().sendRequest(.GET, "/api/v1/rotations/\(long)", headers: ["Authorization": "Bearer \(token)"])
+            #expect(rotation.status == .notFound)
+        }
+    }
+}
