@@ -164,7 +164,7 @@ try:
     assert "Preview: Platform Primary" in driver.page_source
     follow.click()
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "Follows PagerDuty; last synced"))
-    assert "linked" in driver.page_source and "Members come from the PagerDuty schedule" in driver.page_source
+    assert "linked" in driver.page_source and "Members come from PagerDuty" in driver.page_source
     assert driver.find_elements(By.CSS_SELECTOR, "#on-duty li"), "nobody on duty"
     passed("created a rotation and bound it to a PagerDuty schedule after a preview")
     driver.save_screenshot(os.path.join(SHOTS, "rotation-follows-pagerduty.png"))
@@ -172,7 +172,7 @@ try:
     # Slack: connect with a bot token, then send the rotation's duty to a group and a topic.
     bot_token = control("/_emulator/tokens", {"type": "bot", "scopes": [
         "usergroups:read", "usergroups:write", "users:read", "users:read.email", "channels:read", "groups:read", "channels:manage",
-        "groups:write", "chat:write", "chat:write.public", "im:write", "commands"]}, base=SLACK)["token"]
+        "groups:write", "chat:write", "chat:write.public", "im:write", "commands", "channels:history", "groups:history", "im:history"]}, base=SLACK)["token"]
     channel = control("/_emulator/channels", {"name": "browser-platform", "is_private": False}, base=SLACK)["id"]
     driver.get(APP + "/settings/integrations")
     driver.find_element(By.ID, "connect-slack-button").click()

@@ -34,7 +34,7 @@ extension AppDriver {
     /// reads it (benchmarks bind a thousand at once).
     package func bindWithoutReading(code: String, scheduleID: String) async throws {
         guard let rotation = try await Rotation.query(on: db).filter(\.$code == code).first() else { throw AppError.notFound("Rotation \(code)") }
-        rotation.schedule = .pagerDuty(scheduleID: scheduleID)
+        rotation.store(schedule: .pagerDuty(scheduleID: scheduleID))
         try await rotation.save(on: db)
     }
 
@@ -56,7 +56,7 @@ extension AppDriver {
     package func heldShifts(code: String) async throws -> [(pagerDutyUserID: String?, start: Date)] {
         guard let rotation = try await Rotation.query(on: db).filter(\.$code == code).first(),
               let state = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotation.requireID()).first() else { return [] }
-        return state.timeline.entries.map { ($0.pagerDutyUserID, $0.start) }
+        return try state.timeline.entries.map { ($0.pagerDutyUserID, $0.start) }
     }
 
     /// Rotations whose held on-duty ends at or before `instant`: handoffs still to apply.

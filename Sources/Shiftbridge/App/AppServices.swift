@@ -24,6 +24,8 @@ package final class AppServices: Sendable {
     let oauthProviders: OAuthProviderCache
     let changeFeed: ChangeFeed
     let signInThrottle: SignInThrottle
+    /// Rows background jobs skip because they cannot be read (each logged once).
+    let unreadable: UnreadableRecords
     /// This instance, as lease holder and work claimant.
     package let instanceID: String
     /// The database outside a request: jobs and commands.
@@ -46,6 +48,7 @@ package final class AppServices: Sendable {
         oauthProviders = OAuthProviderCache()
         changeFeed = ChangeFeed()
         signInThrottle = SignInThrottle(attemptsPerMinute: config.loginAttemptsPerMinute)
+        unreadable = UnreadableRecords(logger: Logger(label: "shiftbridge.jobs"))
         instanceID = Leases.newHolder()
         self.database = database
     }
@@ -103,7 +106,7 @@ package final class AppServices: Sendable {
     }
 
     func rotationHandoffs(_ db: any Database) -> RotationHandoffs {
-        RotationHandoffs(db: db, clock: clock, dutyChanges: dutyChanges())
+        RotationHandoffs(db: db, clock: clock, dutyChanges: dutyChanges(), unreadable: unreadable)
     }
 
     func dutyChanges() -> DutyChanges {
@@ -136,7 +139,7 @@ package final class AppServices: Sendable {
 
     func rotationSyncPass(_ db: any Database) -> RotationSyncPass {
         RotationSyncPass(db: db, clock: clock, sync: pagerDutySync(db), clients: pagerDutyClients(db), changeFeed: changeFeed,
-                         logger: logger("pagerduty-sync"))
+                         unreadable: unreadable, logger: logger("pagerduty-sync"))
     }
 
     func tokenRefresher(_ db: any Database) -> TokenRefresher {

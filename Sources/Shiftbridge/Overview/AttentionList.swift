@@ -10,8 +10,14 @@ struct AttentionList {
     let clock: any AppClock
     let provisioning: ProvisioningAttention
 
-    func items(for user: User, rotations: [Rotation]) async throws -> [AttentionItem] {
+    /// `unreadable`: the rotations (among those shown) whose stored rows cannot be read.
+    func items(for user: User, rotations: [Rotation], unreadable: [UUID: UnreadableRecord] = [:]) async throws -> [AttentionItem] {
         var items: [AttentionItem] = []
+        for rotation in rotations {
+            guard let id = rotation.id, let record = unreadable[id] else { continue }
+            items.append(.init(message: "\(rotation.code): its stored \(record.field) cannot be read (\(record.reason)); nothing is assumed until it is set again",
+                               link: "/rotations/\(rotation.code)#schedule", action: "Set its schedule"))
+        }
         let ids = rotations.compactMap(\.id)
         let byID = Dictionary(rotations.compactMap { r in r.id.map { ($0, r) } }, uniquingKeysWith: { a, _ in a })
         if !ids.isEmpty {

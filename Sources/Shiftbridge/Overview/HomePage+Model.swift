@@ -19,7 +19,7 @@ enum HomePage {
         let until: Date?
         let next: [String]
         let staleSince: Date?
-        let followsPagerDuty: Bool
+        let turnedBy: RotationTurner
     }
 
     struct Handoff: Sendable {

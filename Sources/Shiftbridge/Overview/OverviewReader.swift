@@ -16,7 +16,8 @@ struct OverviewReader {
     func model(for user: User) async throws -> HomePage.Model {
         let now = clock.now()
         let rotations = try await directory.visible(to: user).sorted { $0.code < $1.code }
-        let readers = try await duty.readers(rotations)
+        let models = try await duty.models(rotations)
+        let readers = RotationDuty.readers(for: rotations, models)
         var cards: [HomePage.RotationCard] = []
         var handoffs: [HomePage.Handoff] = []
         for rotation in rotations {
@@ -24,14 +25,15 @@ struct OverviewReader {
             let current = reader(now)
             let next = current.until.map { reader($0) }
             cards.append(.init(code: rotation.code, name: rotation.name, onDuty: current.people.map { .init(name: $0.name) }, until: current.until,
-                               next: next?.people.map(\.name) ?? [], staleSince: current.staleSince, followsPagerDuty: rotation.followsPagerDuty))
+                               next: next?.people.map(\.name) ?? [], staleSince: current.staleSince, turnedBy: current.turnedBy))
             if let until = current.until, until.timeIntervalSince(now) <= 86_400, let next {
                 handoffs.append(.init(at: until, code: rotation.code, name: rotation.name, from: current.people.map(\.name), to: next.people.map(\.name)))
             }
         }
         var week: [HomePage.Week] = []
         for rotation in rotations.prefix(Self.weekLimit) {
-            let shifts = try await duty.upcomingShifts(rotation, days: 7)
+            guard let id = rotation.id, let model = models.byID[id] else { continue }
+            let shifts = model.shifts(from: now, until: now.addingTimeInterval(7 * 86_400))
             guard !shifts.isEmpty else { continue }
             let emails = Array(Set(shifts.flatMap(\.people)))
             let people = try await Person.query(on: db).filter(\.$email ~~ emails).all()
@@ -40,7 +42,7 @@ struct OverviewReader {
         }
         let recent = try await audit.events(visibleTo: user, limit: 10).events.map(AuditLogPage.Row.init)
         return HomePage.Model(rotations: cards, handoffs: handoffs.sorted { $0.at < $1.at },
-                              attention: try await attention.items(for: user, rotations: rotations), week: week, now: now,
+                              attention: try await attention.items(for: user, rotations: rotations, unreadable: models.unreadable), week: week, now: now,
                               recentActivity: recent.map { ($0.time, AuditSentence.describe($0)) })
     }
 }

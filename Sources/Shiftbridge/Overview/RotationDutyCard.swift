@@ -25,7 +25,7 @@ struct RotationDutyCard: Component {
                 Paragraph { Text("Until "); When(date: until) }.class("muted")
                 Paragraph("Next: \(HomePage.names(card.next))").class("muted")
             } else {
-                Paragraph(card.followsPagerDuty ? "No handoff in what PagerDuty shared" : "Hands over when someone rotates it").class("muted")
+                Paragraph(card.turnedBy == .pagerDuty ? "No handoff in what PagerDuty shared" : "Hands over when someone rotates it").class("muted")
             }
             if let stale = card.staleSince {
                 Paragraph { Text("Stale since "); When(date: stale) }.class("badge badge-warn")

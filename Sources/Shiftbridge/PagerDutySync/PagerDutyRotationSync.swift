@@ -51,15 +51,17 @@ struct PagerDutyRotationSync {
     /// Any failed or missing read keeps the last good state and marks the rotation stale.
     @discardableResult
     func sync(_ rotation: Rotation, priority: RequestPriority = .handoff) async -> Outcome {
-        guard rotation.schedule.followsPagerDuty else { return .stale("not bound") }
+        let schedule: RotationSchedule
+        do { schedule = try rotation.schedule } catch { return .stale(String(describing: error)) }
+        guard schedule.followsPagerDuty else { return .stale("not bound") }
         let now = clock.now()
         do {
             guard let client = try await clients.client(for: priority) else { return await markStale(rotation, "PagerDuty is not connected", now: now) }
             // An escalation policy's levels name the schedules and the users paged directly.
-            var scheduleIDs = rotation.schedule.pagerDutyScheduleIDs
+            var scheduleIDs = schedule.pagerDutyScheduleIDs
             var directUserIDs: [String] = []
             var directLevel: [String: Int] = [:]
-            if let policy = rotation.schedule.escalationPolicy {
+            if let policy = schedule.escalationPolicy {
                 let read: PDEscalationPolicy
                 do { read = try await client.escalationPolicy(id: policy.id) } catch PagerDutyError.notFound {
                     return await markMissing(rotation, scheduleID: policy.id, now: now)
@@ -206,14 +208,16 @@ struct PagerDutyRotationSync {
             // The held state under lock: the handoff job may be moving it at this moment.
             try await RowLocks.lock(RotationSync.schema, where: "rotation_id", in: [rotationID], on: db)
             let state = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotationID).first() ?? RotationSync(rotationID: rotationID)
-            let current = plan.onDuty.map { $0.email.map(User.normalize(email:)) ?? "pagerduty:\($0.pagerDutyUserID)" }
-            let previous = state.onDuty
+            let current = plan.onDuty.map { entry in entry.email.map { DutyMember.person(email: User.normalize(email: $0)) } ?? .pagerDutyUser(id: entry.pagerDutyUserID) }
+            // A complete read replaces what was held; a held set that cannot be read counts as
+            // nobody for the announcement (the read itself is whole).
+            let previous = (try? state.onDuty) ?? []
             state.syncedAt = now
             state.staleSince = nil
             state.lastError = nil
             state.sourceMissing = false
-            state.timeline = timeline
-            state.onDuty = current
+            state.store(timeline: timeline)
+            state.store(onDuty: current)
             state.onDutyUntil = plan.until
             try await state.save(on: db)
             try await dutyChanges.record(.init(rotation: rotation, previous: previous, current: current, until: plan.until, actor: "pagerduty",
@@ -239,14 +243,16 @@ struct PagerDutyRotationSync {
         return .sourceMissing
     }
 
-    private func updateState(_ rotation: Rotation, _ change: (RotationSync) -> Void) async {
+    private func updateState(_ rotation: Rotation, _ change: @escaping @Sendable (RotationSync) -> Void) async {
         guard let rotationID = rotation.id else { return }
         do {
-            // The held state under lock: the handoff job may be moving it at this moment.
-            try await RowLocks.lock(RotationSync.schema, where: "rotation_id", in: [rotationID], on: db)
-            let state = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotationID).first() ?? RotationSync(rotationID: rotationID)
-            change(state)
-            try await state.save(on: db)
+            try await db.transaction { db in
+                // The held state under lock, inside the write: the handoff job may be moving it at this moment.
+                try await RowLocks.lock(RotationSync.schema, where: "rotation_id", in: [rotationID], on: db)
+                let state = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotationID).first() ?? RotationSync(rotationID: rotationID)
+                change(state)
+                try await state.save(on: db)
+            }
         } catch {
             logger.error("could not record a rotation's sync state", metadata: ["rotation": "\(rotation.code)", "error": "\(error)"])
         }

@@ -17,8 +17,8 @@ final class RotationSync: Model, @unchecked Sendable {
     @Field(key: "source_missing") var sourceMissing: Bool
     /// JSON of the held timeline's entries: the final schedule over the look-ahead window.
     @Field(key: "timeline") private var timelineJSON: String
-    /// Who is on duty as last applied (emails, else `pagerduty:<id>`), comma-separated, for change detection.
-    @Field(key: "on_duty") private var onDutyText: String
+    /// JSON of who is on duty as last applied (`[DutyMember]`), for change detection.
+    @Field(key: "on_duty") private var onDutyJSON: String
     /// When the held timeline next changes who is on duty.
     @OptionalField(key: "on_duty_until") var onDutyUntil: Date?
 
@@ -27,25 +27,29 @@ final class RotationSync: Model, @unchecked Sendable {
     init(rotationID: UUID) {
         self.$rotation.id = rotationID
         self.sourceMissing = false
-        self.timeline = HeldTimeline(entries: [])
-        self.onDuty = []
+        store(timeline: HeldTimeline(entries: []))
+        store(onDuty: [])
     }
 
+    /// The held timeline. One that does not read is an `UnreadableRecord`, never "nobody".
     var timeline: HeldTimeline {
-        get { HeldTimeline(entries: (try? JSONDecoder().decode([HeldTimeline.Entry].self, from: Data(timelineJSON.utf8))) ?? []) }
-        set { timelineJSON = (try? String(decoding: JSONEncoder().encode(newValue.entries), as: UTF8.self)) ?? "[]" }
+        get throws { HeldTimeline(entries: try StoredJSON.decode([HeldTimeline.Entry].self, from: timelineJSON, table: Self.schema, id: id, field: "timeline")) }
     }
 
-    var onDuty: [String] {
-        get { onDutyText.split(separator: ",").map(String.init) }
-        set { onDutyText = newValue.joined(separator: ",") }
+    func store(timeline: HeldTimeline) { timelineJSON = StoredJSON.encode(timeline.entries) }
+
+    var onDuty: [DutyMember] {
+        get throws { try StoredJSON.decode([DutyMember].self, from: onDutyJSON, table: Self.schema, id: id, field: "on_duty") }
     }
+
+    func store(onDuty: [DutyMember]) { onDutyJSON = StoredJSON.encode(onDuty) }
 
     /// Sets who is on duty, and until when, for many rotations in a few statements.
-    static func setDuty(_ updates: [(id: UUID, onDuty: [String], until: Date?)], on db: any Database) async throws {
+    static func setDuty(_ updates: [(id: UUID, onDuty: [DutyMember], until: Date?)], on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else {
             for update in updates {
-                try await RotationSync.query(on: db).filter(\.$id == update.id).set(\.$onDutyText, to: update.onDuty.joined(separator: ",")).set(\.$onDutyUntil, to: update.until).update()
+                try await RotationSync.query(on: db).filter(\.$id == update.id).set(\.$onDutyJSON, to: StoredJSON.encode(update.onDuty))
+                    .set(\.$onDutyUntil, to: update.until).update()
             }
             return
         }
@@ -57,7 +61,7 @@ final class RotationSync: Model, @unchecked Sendable {
                 onDuty.appendInterpolation(unsafeRaw: " WHEN ")
                 onDuty.appendInterpolation(bind: update.id)
                 onDuty.appendInterpolation(unsafeRaw: " THEN ")
-                onDuty.appendInterpolation(bind: update.onDuty.joined(separator: ","))
+                onDuty.appendInterpolation(bind: StoredJSON.encode(update.onDuty))
                 until.appendInterpolation(unsafeRaw: " WHEN ")
                 until.appendInterpolation(bind: update.id)
                 until.appendInterpolation(unsafeRaw: " THEN ")

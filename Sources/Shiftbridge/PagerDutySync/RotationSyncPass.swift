@@ -13,6 +13,7 @@ struct RotationSyncPass {
     let sync: PagerDutyRotationSync
     let clients: PagerDutyClients
     let changeFeed: ChangeFeed
+    let unreadable: UnreadableRecords
     let logger: Logger
 
     /// How far ahead the `/oncalls` poll compares; later edits arrive with the hourly refresh.
@@ -28,18 +29,27 @@ struct RotationSyncPass {
         let client = try? await clients.client(for: .handoff)
         let changes = await changeFeed.poll(client, db: db, now: now, logger: logger)
         guard await changeFeed.scanDue(now: now, changes: changes) else { return 0 }
-        let bound = try await Rotation.query(on: db).filter(\.$scheduleKind ~~ RotationSchedule.Kind.followingPagerDuty).filter(\.$enabled == true).all()
+        var bound: [Rotation] = []
+        var schedules: [UUID: RotationSchedule] = [:]
+        for rotation in try await Rotation.query(on: db).filter(\.$scheduleKind ~~ RotationSchedule.Kind.followingPagerDuty).filter(\.$enabled == true).all() {
+            do {
+                schedules[try rotation.requireID()] = try rotation.schedule
+                bound.append(rotation)
+            } catch let error as UnreadableRecord {
+                unreadable.skip(error, by: "pagerduty-sync")
+            }
+        }
         guard !bound.isEmpty else { return 0 }
         let states = Dictionary(try await RotationSync.query(on: db).filter(\.$rotation.$id ~~ bound.compactMap(\.id)).all().map { ($0.$rotation.id, $0) },
                                 uniquingKeysWith: { first, _ in first })
         let changed: Set<String> = switch changes {
         case .following(let schedules): schedules
-        case .unavailable: await pollOnCalls(client, bound: bound, states: states, now: now)
+        case .unavailable: await pollOnCalls(client, bound: bound, schedules: schedules, states: states, now: now)
         case .notYetDue: []
         }
         let allowance = await changeFeed.refreshAllowance(rotations: bound.count, now: now)
         let decision = SyncScheduling.decide(
-            bound.map { .init(id: $0.id!, scheduleIDs: $0.schedule.pagerDutySourceIDs, syncedAt: states[$0.id!]?.syncedAt,
+            bound.map { .init(id: $0.id!, scheduleIDs: schedules[$0.id!]?.pagerDutySourceIDs ?? [], syncedAt: states[$0.id!]?.syncedAt,
                               staleSince: states[$0.id!]?.staleSince) },
             changedSchedules: changed, refreshAllowance: allowance, now: now,
             syncInterval: ChangeFeed.interval, refreshInterval: await changeFeed.currentRefreshInterval(now: now, rotations: bound.count))
@@ -60,10 +70,11 @@ struct RotationSyncPass {
 
     /// Schedules whose on-call, per one batched `/oncalls` read, differs from the held timeline
     /// over the next `pollWindow`. An incomplete read names none: nothing is acted on partially.
-    private func pollOnCalls(_ client: PagerDutyClient?, bound: [Rotation], states: [UUID: RotationSync], now: Date) async -> Set<String> {
+    private func pollOnCalls(_ client: PagerDutyClient?, bound: [Rotation], schedules: [UUID: RotationSchedule], states: [UUID: RotationSync],
+                             now: Date) async -> Set<String> {
         guard let client, await changeFeed.onCallPollDue(now: now) else { return [] }
         let until = now.addingTimeInterval(Self.pollWindow)
-        let scheduleIDs = Array(Set(bound.flatMap(\.schedule.pagerDutyScheduleIDs))).sorted()
+        let scheduleIDs = Array(Set(schedules.values.flatMap(\.pagerDutyScheduleIDs))).sorted()
         var observed: [String: [OnCallCoverage.Span]] = [:]
         do {
             for start in stride(from: 0, to: scheduleIDs.count, by: Self.schedulesPerPoll) {
@@ -80,9 +91,16 @@ struct RotationSyncPass {
         }
         var disagreeing = Set<String>()
         for rotation in bound {
-            let followed = rotation.schedule.pagerDutyScheduleIDs
+            let followed = schedules[rotation.id!]?.pagerDutyScheduleIDs ?? []
             guard !followed.isEmpty, let state = states[rotation.id!], state.syncedAt != nil else { continue }
-            let held = state.timeline.entries.map { OnCallCoverage.Span(start: $0.start, end: $0.end, userID: $0.pagerDutyUserID) }
+            let timeline: HeldTimeline
+            do { timeline = try state.timeline } catch let error as UnreadableRecord {
+                unreadable.skip(error, by: "pagerduty-sync")
+                continue
+            } catch {
+                continue
+            }
+            let held = timeline.entries.map { OnCallCoverage.Span(start: $0.start, end: $0.end, userID: $0.pagerDutyUserID) }
             // The held timeline is the union of the schedules followed; so is what is compared.
             guard followed.allSatisfy({ observed[$0] != nil }) else {
                 // One is on no escalation policy, so `/oncalls` cannot show it: re-read now and then.

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import ShiftbridgeCore
 
 /// The one place a change of who is on duty is recorded: its audit event, a delivery for
 /// every interested webhook, and the Slack work it causes, in the same transaction as the
@@ -9,8 +10,8 @@ struct DutyChanges {
 
     struct Change {
         let rotation: Rotation
-        let previous: [String]
-        let current: [String]
+        let previous: [DutyMember]
+        let current: [DutyMember]
         let until: Date?
         let actor: String
         let action: AuditAction
@@ -26,11 +27,11 @@ struct DutyChanges {
         for change in real {
             let rotation = change.rotation
             events.append(AuditEvent(at: at, actor: change.actor, change.action, .rotation(rotation),
-                                     before: change.previous.isEmpty ? nil : change.previous.joined(separator: ", "),
-                                     after: change.current.isEmpty ? "nobody" : change.current.joined(separator: ", ")))
+                                     before: change.previous.isEmpty ? nil : change.previous.map(\.label).joined(separator: ", "),
+                                     after: change.current.isEmpty ? "nobody" : change.current.map(\.label).joined(separator: ", ")))
             let payload = WebhookPayload(event: WebhookPayload.dutyChanged,
                                          rotation: .init(id: try rotation.requireID().uuidString, code: rotation.code, name: rotation.name),
-                                         previous: change.previous, on_duty: change.current, until: change.until, at: at)
+                                         previous: change.previous.map(\.label), on_duty: change.current.map(\.label), until: change.until, at: at)
             deliveries += try WebhookOutbox.deliveries(payload, rotationID: try rotation.requireID(), hooks: hooks, at: at)
         }
         try await slack.record(real, at: at, on: db)

@@ -40,17 +40,25 @@ final class Rotation: Model, @unchecked Sendable {
         self.createdAt = at
         self.position = 0
         self.positionAt = at
-        self.schedule = .manual
+        store(schedule: .manual)
     }
 
-    /// How it turns: one value, stored as JSON.
+    /// How it turns: one value, stored as JSON. A stored value that does not read is an
+    /// `UnreadableRecord`, never taken for a manual rotation.
     var schedule: RotationSchedule {
-        get { (try? JSONDecoder().decode(RotationSchedule.self, from: Data(scheduleJSON.utf8))) ?? .manual }
-        set {
-            scheduleJSON = (try? String(decoding: JSONEncoder().encode(newValue), as: UTF8.self)) ?? #"{"type":"manual"}"#
-            scheduleKind = newValue.kind
-        }
+        get throws { try StoredJSON.decode(RotationSchedule.self, from: scheduleJSON, table: Self.schema, id: id, field: "schedule") }
+    }
+
+    func store(schedule: RotationSchedule) {
+        scheduleJSON = StoredJSON.encode(schedule)
+        scheduleKind = schedule.kind
     }
 
     var followsPagerDuty: Bool { RotationSchedule.Kind.followingPagerDuty.contains(scheduleKind) }
+
+    /// The rotation as Core reasons about it: `members` in order, and what PagerDuty last said.
+    func model(members: [String], timeline: HeldTimeline = HeldTimeline(entries: [])) throws -> RotationModel {
+        RotationModel(schedule: try schedule, enabled: enabled, members: members, dutySize: dutySize, position: position, savedAt: positionAt,
+                      timeline: timeline)
+    }
 }

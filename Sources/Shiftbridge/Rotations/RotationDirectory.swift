@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import ShiftbridgeCore
 
 /// Finding rotations and who may do what with them: public ones are for everyone to see;
 /// owners and administrators edit; a private rotation is invisible to everyone else.
@@ -51,9 +52,12 @@ struct RotationDirectory {
         try await RotationOwner.query(on: db).filter(\.$rotation.$id == rotationID).with(\.$user).all().map(\.user.email).sorted()
     }
 
-    /// A rotation as lists show it: owners, members and who is on duty.
+    /// A rotation as lists show it: owners, members and who is on duty; or, for a row that
+    /// cannot be read, what cannot be.
     struct Overview {
         let rotation: Rotation
+        let model: RotationModel?
+        let unreadable: UnreadableRecord?
         let owners: [String]
         let members: [String]
         let onDuty: [String]
@@ -73,12 +77,13 @@ struct RotationDirectory {
         for member in try await RotationMember.query(on: db).filter(\.$rotation.$id ~~ ids).sort(\.$position).with(\.$person).all() {
             members[member.$rotation.id, default: []].append(member.person.email)
         }
-        let readers = try await duty.readers(rotations)
+        let models = try await duty.models(rotations)
+        let readers = RotationDuty.readers(for: rotations, models)
         return rotations.map { rotation in
             let id = rotation.id!
             let now = readers[id]?(now)
-            return Overview(rotation: rotation, owners: (owners[id] ?? []).sorted(), members: members[id] ?? [],
-                            onDuty: now?.people.compactMap(\.email) ?? [], until: now?.until)
+            return Overview(rotation: rotation, model: models.byID[id], unreadable: models.unreadable[id], owners: (owners[id] ?? []).sorted(),
+                            members: members[id] ?? [], onDuty: now?.people.compactMap(\.email) ?? [], until: now?.until)
         }
     }
 }

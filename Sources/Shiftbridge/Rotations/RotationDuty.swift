@@ -12,98 +12,113 @@ struct RotationDuty {
     /// Who is on duty at one instant, and how trustworthy that is.
     struct Duty: Sendable {
         struct Person: Sendable {
-            let email: String?
+            let member: DutyMember
             let name: String
             let linked: Bool
+            let reason: DutyReason
+            var email: String? { member.email }
         }
         let people: [Person]
         let until: Date?
-        let source: String
+        let turnedBy: RotationTurner
         let syncedAt: Date?
         let staleSince: Date?
         let sourceMissing: Bool
         let lastError: String?
         var stale: Bool { staleSince != nil }
+        var members: [DutyMember] { people.map(\.member) }
     }
 
     /// Who is on duty at any instant, from what was read once.
     typealias Reader = @Sendable (Date) -> Duty
 
+    /// The rotations' models, read together, and the rows among them that cannot be read.
+    struct Models {
+        var byID: [UUID: RotationModel] = [:]
+        var syncs: [UUID: RotationSync] = [:]
+        var unreadable: [UUID: UnreadableRecord] = [:]
+        /// Email → name and whether linked, for everyone the models name.
+        var people: [String: (name: String, linked: Bool)] = [:]
+    }
+
     func duty(_ rotation: Rotation) async throws -> Duty {
         try await reader(rotation)(clock.now())
     }
 
+    /// The rotation's reader; an unreadable rotation throws what cannot be read.
     func reader(_ rotation: Rotation) async throws -> Reader {
         let id = try rotation.requireID()
-        guard let reader = try await readers([rotation])[id] else { throw AppError.notFound("Rotation \(rotation.code)") }
+        let models = try await models([rotation])
+        if let unreadable = models.unreadable[id] { throw unreadable }
+        guard let reader = Self.readers(for: [rotation], models)[id] else { throw AppError.notFound("Rotation \(rotation.code)") }
         return reader
     }
 
-    /// Readers for many rotations at once, in a fixed number of queries.
+    /// Readers for many rotations at once, in a fixed number of queries. A rotation whose row
+    /// cannot be read has none (lists mark it from `models`).
     func readers(_ rotations: [Rotation]) async throws -> [UUID: Reader] {
+        Self.readers(for: rotations, try await models(rotations))
+    }
+
+    /// Each rotation's model: its members in order, or PagerDuty's held timeline.
+    func models(_ rotations: [Rotation], on db: (any Database)? = nil) async throws -> Models {
+        let db = db ?? self.db
         let bound = rotations.filter(\.followsPagerDuty).compactMap(\.id)
         let turning = rotations.filter { !$0.followsPagerDuty }.compactMap(\.id)
-        let syncs = bound.isEmpty ? [] : try await RotationSync.query(on: db).filter(\.$rotation.$id ~~ bound).all()
-        let states = Dictionary(syncs.map { ($0.$rotation.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let timelines = states.mapValues(\.timeline)
-        // Only the people the timelines name, not the whole directory.
-        let emails = Array(Set(timelines.values.flatMap(\.entries).compactMap(\.email)))
-        var known: [String: (name: String, linked: Bool)] = [:]
-        for start in stride(from: 0, to: emails.count, by: 5000) {
-            for person in try await Person.query(on: db).filter(\.$email ~~ Array(emails[start..<min(start + 5000, emails.count)])).all() {
-                known[person.email] = (person.name, !person.isUnlinked)
-            }
+        var models = Models()
+        if !bound.isEmpty {
+            for sync in try await RotationSync.query(on: db).filter(\.$rotation.$id ~~ bound).all() { models.syncs[sync.$rotation.id] = sync }
         }
-        var members: [UUID: [(email: String, name: String, linked: Bool)]] = [:]
+        var timelines: [UUID: HeldTimeline] = [:]
+        for (id, sync) in models.syncs {
+            do { timelines[id] = try sync.timeline } catch let error as UnreadableRecord { models.unreadable[id] = error }
+        }
+        var members: [UUID: [String]] = [:]
         if !turning.isEmpty {
             for member in try await RotationMember.query(on: db).filter(\.$rotation.$id ~~ turning).sort(\.$position).with(\.$person).all() {
-                members[member.$rotation.id, default: []].append((member.person.email, member.person.name, !member.person.isUnlinked))
+                members[member.$rotation.id, default: []].append(member.person.email)
+                models.people[member.person.email] = (member.person.name, !member.person.isUnlinked)
             }
         }
+        // Only the people the timelines name, not the whole directory.
+        let named = Array(Set(timelines.values.flatMap(\.entries).compactMap(\.email)).subtracting(models.people.keys))
+        for start in stride(from: 0, to: named.count, by: 5000) {
+            for person in try await Person.query(on: db).filter(\.$email ~~ Array(named[start..<min(start + 5000, named.count)])).all() {
+                models.people[person.email] = (person.name, !person.isUnlinked)
+            }
+        }
+        for rotation in rotations {
+            guard let id = rotation.id, models.unreadable[id] == nil else { continue }
+            do {
+                models.byID[id] = try rotation.model(members: members[id] ?? [], timeline: timelines[id] ?? HeldTimeline(entries: []))
+            } catch let error as UnreadableRecord {
+                models.unreadable[id] = error
+            }
+        }
+        return models
+    }
+
+    static func readers(for rotations: [Rotation], _ models: Models) -> [UUID: Reader] {
         var readers: [UUID: Reader] = [:]
         for rotation in rotations {
-            guard let id = rotation.id else { continue }
-            if rotation.followsPagerDuty {
-                readers[id] = Self.heldReader(timelines[id] ?? HeldTimeline(entries: []), known: known, sync: states[id])
-            } else {
-                readers[id] = Self.turningReader(rotation, members: members[id] ?? [])
-            }
+            guard let id = rotation.id, let model = models.byID[id] else { continue }
+            readers[id] = reader(model, people: models.people, sync: models.syncs[id])
         }
         return readers
     }
 
-    private static func heldReader(_ timeline: HeldTimeline, known: [String: (name: String, linked: Bool)], sync: RotationSync?) -> Reader {
+    private static func reader(_ model: RotationModel, people: [String: (name: String, linked: Bool)], sync: RotationSync?) -> Reader {
         let syncedAt = sync?.syncedAt, staleSince = sync?.staleSince, missing = sync?.sourceMissing ?? false, lastError = sync?.lastError
         return { now in
-            let (current, next) = timeline.duty(at: now)
-            return Duty(people: current.map { entry in
-                            let person = entry.email.flatMap { known[$0] }
-                            return .init(email: entry.email, name: person?.name ?? entry.name ?? entry.label, linked: person?.linked ?? false)
+            let duty = model.duty(at: now)
+            return Duty(people: duty.onDuty.map { assignment in
+                            let known = assignment.member.email.flatMap { people[$0] }
+                            let name = known?.name ?? assignment.name ?? assignment.member.email ?? assignment.member.label
+                            return .init(member: assignment.member, name: name, linked: known?.linked ?? false, reason: assignment.reason)
                         },
-                        until: next, source: "pagerduty", syncedAt: syncedAt, staleSince: staleSince, sourceMissing: missing, lastError: lastError)
+                        until: duty.until, turnedBy: model.turnedBy, syncedAt: syncedAt, staleSince: staleSince, sourceMissing: missing,
+                        lastError: lastError)
         }
-    }
-
-    private static func turningReader(_ rotation: Rotation, members: [(email: String, name: String, linked: Bool)]) -> Reader {
-        let byEmail = Dictionary(members.map { ($0.email, (name: $0.name, linked: $0.linked)) }, uniquingKeysWith: { first, _ in first })
-        let saved = RotationState(members: members.map(\.email), dutySize: rotation.dutySize, position: rotation.position)
-        let schedule = rotation.schedule
-        let cadence = rotation.enabled ? schedule.cadence : nil
-        let positionAt = rotation.positionAt
-        let source = schedule.kind == .manual ? "manual" : "schedule"
-        return { now in
-            let state = turned(saved, cadence: cadence, zone: schedule.timeZone, since: positionAt, now: now)
-            return Duty(people: state.onDuty.compactMap { email in byEmail[email].map { .init(email: email, name: $0.name, linked: $0.linked) } },
-                        until: cadence.flatMap { Handoffs.next(after: now, cadence: $0, timeZone: schedule.timeZone) }, source: source,
-                        syncedAt: nil, staleSince: nil, sourceMissing: false, lastError: nil)
-        }
-    }
-
-    /// A saved state moved along by every handoff its schedule made since `positionAt`.
-    static func turned(_ saved: RotationState, cadence: Cadence?, zone: TimeZone, since positionAt: Date, now: Date) -> RotationState {
-        guard let cadence else { return saved }
-        let due = Handoffs.between(positionAt, now, cadence: cadence, timeZone: zone)
-        return due.isEmpty ? saved : saved.rotated(times: due.count)
     }
 
     /// The on-duty answer for a public rotation, by code or id, from this instance's cache
@@ -136,33 +151,17 @@ struct RotationDuty {
         cache.set(key, reader, now: clock.now(), lifetime: rotation.followsPagerDuty ? Self.heldLifetime : nil, tag: rotation.id.map(Self.tag))
     }
 
-    /// The rotation's state now, with every automatic handoff since it was last saved counted
-    /// (not saved: that is the handoff job's).
-    func currentState(_ rotation: Rotation, on db: (any Database)? = nil) async throws -> RotationState {
-        let members = try await RotationMember.query(on: db ?? self.db).filter(\.$rotation.$id == rotation.requireID()).sort(\.$position)
-            .with(\.$person).all().map(\.person.email)
-        let saved = RotationState(members: members, dutySize: rotation.dutySize, position: rotation.position)
-        let schedule = rotation.schedule
-        return Self.turned(saved, cadence: rotation.enabled ? schedule.cadence : nil, zone: schedule.timeZone, since: rotation.positionAt, now: clock.now())
-    }
-
-    func nextHandoff(_ rotation: Rotation) -> Date? {
-        let schedule = rotation.schedule
-        guard rotation.enabled, let cadence = schedule.cadence else { return nil }
-        return Handoffs.next(after: clock.now(), cadence: cadence, timeZone: schedule.timeZone)
+    /// The rotation's model, read now (an unreadable row throws what cannot be read).
+    func model(_ rotation: Rotation, on db: (any Database)? = nil) async throws -> RotationModel {
+        let models = try await models([rotation], on: db)
+        if let unreadable = models.unreadable[try rotation.requireID()] { throw unreadable }
+        guard let model = models.byID[try rotation.requireID()] else { throw AppError.notFound("Rotation \(rotation.code)") }
+        return model
     }
 
     /// Upcoming shifts: PagerDuty's held timeline, or the projection of the rotation's own schedule.
     func upcomingShifts(_ rotation: Rotation, days: Int) async throws -> [Shift] {
         let now = clock.now()
-        let horizon = now.addingTimeInterval(TimeInterval(days) * 86_400)
-        if rotation.followsPagerDuty {
-            let timeline = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotation.requireID()).first()?.timeline
-            return timeline?.shifts(from: now, until: horizon) ?? []
-        }
-        let state = try await currentState(rotation)
-        let schedule = rotation.schedule
-        return ShiftProjection.upcoming(state, cadence: rotation.enabled ? (schedule.cadence ?? .manual) : .manual, timeZone: schedule.timeZone,
-                                        from: now, until: horizon)
+        return try await model(rotation).shifts(from: now, until: now.addingTimeInterval(TimeInterval(days) * 86_400))
     }
 }

@@ -60,7 +60,7 @@ struct RotationEditor {
                     throw AppError(.conflict, code: "members_read_only", "members: this rotation follows PagerDuty; its members come from PagerDuty")
                 }
                 // Whoever is on duty stays on duty if still a member.
-                let state = try await RotationHandoffs.state(rotation, at: now, on: db)
+                let state = try await RotationHandoffs.model(rotation, on: db).state(at: now)
                 try await setMembers(members, rotationID: rotationID, on: db)
                 let emails = try await directory.memberPeople(rotationID, on: db).map(\.email)
                 rotation.position = state.replacingMembers(emails).position
@@ -88,19 +88,20 @@ struct RotationEditor {
     func setSchedule(_ rotation: Rotation, _ schedule: RotationSchedule, by user: User) async throws -> Rotation {
         try await directory.requireEditor(rotation, user)
         if schedule.followsPagerDuty { try await binding.check(schedule) }
-        let before = rotation.schedule.description
+        // A schedule that cannot be read is replaced (that is the fix), not read.
+        let readable = try? rotation.schedule
         let now = clock.now()
         try await db.transaction { db in
-            if !rotation.followsPagerDuty {
-                rotation.position = try await RotationHandoffs.state(rotation, at: now, on: db).position
+            if readable != nil, !rotation.followsPagerDuty {
+                rotation.position = try await RotationHandoffs.model(rotation, on: db).state(at: now).position
             }
             rotation.positionAt = now
-            rotation.schedule = schedule
+            rotation.store(schedule: schedule)
             try await rotation.save(on: db)
             // A new source: what the last one held no longer says who is on duty.
             try await RotationSync.query(on: db).filter(\.$rotation.$id == rotation.requireID()).delete()
             try await AuditEvent.record(on: db, at: now, actor: user.email, .rotationScheduleChanged, .rotation(rotation),
-                                        before: before, after: schedule.description)
+                                        before: readable?.description ?? "unreadable", after: schedule.description)
         }
         if schedule.followsPagerDuty { await binding.sync(rotation) }
         return rotation
@@ -131,7 +132,7 @@ struct RotationEditor {
     }
 
     private func turn(_ rotation: Rotation, actor: String, action: AuditAction, _ change: @escaping @Sendable (RotationState) throws -> RotationState) async throws -> RotationState {
-        guard !rotation.followsPagerDuty else {
+        guard try rotation.model(members: []).canRotate else {
             throw AppError(.conflict, code: "follows_pagerduty", "This rotation follows PagerDuty; change who is on call in PagerDuty")
         }
         let now = clock.now()
@@ -142,8 +143,8 @@ struct RotationEditor {
             rotation.position = after.position
             rotation.positionAt = now
             try await rotation.save(on: db)
-            try await dutyChanges.record(.init(rotation: rotation, previous: before.onDuty, current: after.onDuty,
-                                               until: RotationHandoffs.nextHandoff(rotation, after: now), actor: actor, action: action), at: now, on: db)
+            try await dutyChanges.record(.init(rotation: rotation, previous: before.onDuty.map { .person(email: $0) }, current: after.onDuty.map { .person(email: $0) },
+                                               until: try rotation.model(members: []).nextHandoff(after: now), actor: actor, action: action), at: now, on: db)
             return after
         }
     }
@@ -151,8 +152,8 @@ struct RotationEditor {
     /// Disconnecting PagerDuty: bound rotations become manual and keep their members.
     static func revertPagerDutyBound(on db: any Database, actor: String, at now: Date) async throws {
         for rotation in try await Rotation.query(on: db).filter(\.$scheduleKind ~~ RotationSchedule.Kind.followingPagerDuty).all() {
-            let before = rotation.schedule.description
-            rotation.schedule = .manual
+            let before = (try? rotation.schedule)?.description ?? "unreadable"
+            rotation.store(schedule: .manual)
             rotation.position = 0
             rotation.positionAt = now
             try await rotation.save(on: db)

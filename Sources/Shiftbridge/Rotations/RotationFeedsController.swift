@@ -62,7 +62,9 @@ struct RotationFeedsController {
               let rotation = try await req.services.rotationSecrets(req.db).rotation(bySecret: String(file.dropLast(4)), kind: .calendar)
         else { throw AppError(.notFound, code: "not_found", "No calendar here; the link may have been revoked.") }
         let shifts = try await req.services.rotationDuty(req.db).upcomingShifts(rotation, days: 30)
-        let names = Dictionary(try await Person.query(on: req.db).all().map { ($0.email, $0.name) }, uniquingKeysWith: { first, _ in first })
+        // Only the people the feed names.
+        let named = Array(Set(shifts.flatMap(\.people)))
+        let names = Dictionary(try await Person.query(on: req.db).filter(\.$email ~~ named).all().map { ($0.email, $0.name) }, uniquingKeysWith: { first, _ in first })
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/calendar; charset=utf-8")
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")

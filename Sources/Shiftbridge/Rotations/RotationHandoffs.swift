@@ -5,11 +5,13 @@ import ShiftbridgeCore
 /// Handoffs at their boundary: rotations that follow PagerDuty move along their held
 /// timeline, self-turning ones along their schedule, without asking PagerDuty. Each is
 /// recorded (and announced) once: the handoff job runs on one instance at a time, and the
-/// write paths record what came due before they change anything.
+/// write paths record what came due before they change anything. When handoffs happen comes
+/// from each rotation's `RotationModel`; a row that cannot be read is skipped.
 struct RotationHandoffs {
     let db: any Database
     let clock: any AppClock
     let dutyChanges: DutyChanges
+    let unreadable: UnreadableRecords
 
     /// Records every handoff due by now; returns when the next one is due.
     func applyDue() async throws -> Date? {
@@ -19,10 +21,15 @@ struct RotationHandoffs {
         var next = try await RotationSync.query(on: db).filter(\.$onDutyUntil > now).sort(\.$onDutyUntil).first()?.onDutyUntil
         let turning = try await Rotation.query(on: db).filter(\.$scheduleKind ~~ [.daily, .weekly, .customDays]).filter(\.$enabled == true).all()
         for rotation in turning {
-            guard let handoff = Self.nextHandoff(rotation, after: rotation.positionAt) else { continue }
+            let model: RotationModel
+            do { model = try rotation.model(members: []) } catch let error as UnreadableRecord {
+                unreadable.skip(error, by: "handoffs")
+                continue
+            }
+            guard let handoff = model.nextHandoff(after: rotation.positionAt) else { continue }
             if handoff <= now {
                 try await db.transaction { db in _ = try await Self.settle(rotation, at: now, dutyChanges: dutyChanges, on: db) }
-                if let following = Self.nextHandoff(rotation, after: now) { next = min(next ?? following, following) }
+                if let following = model.nextHandoff(after: now) { next = min(next ?? following, following) }
             } else {
                 next = min(next ?? handoff, handoff)
             }
@@ -38,13 +45,21 @@ struct RotationHandoffs {
             try await RowLocks.lock(RotationSync.schema, in: ids, on: db)
             let states = try await RotationSync.query(on: db).filter(\.$id ~~ ids).filter(\.$onDutyUntil <= now).with(\.$rotation).all()
                 .filter { $0.rotation.enabled && $0.rotation.followsPagerDuty }
-            var updates: [(id: UUID, onDuty: [String], until: Date?)] = []
+            var updates: [(id: UUID, onDuty: [DutyMember], until: Date?)] = []
             var changes: [DutyChanges.Change] = []
             for state in states {
-                let (onDuty, until) = state.timeline.duty(at: now)
-                let current = HeldTimeline.key(onDuty)
-                updates.append((try state.requireID(), current, until))
-                changes.append(.init(rotation: state.rotation, previous: state.onDuty, current: current, until: until, actor: "pagerduty", action: .rotationHandoff))
+                let model: RotationModel, previous: [DutyMember]
+                do {
+                    model = try state.rotation.model(members: [], timeline: try state.timeline)
+                    previous = try state.onDuty
+                } catch let error as UnreadableRecord {
+                    unreadable.skip(error, by: "handoffs")
+                    continue
+                }
+                let duty = model.duty(at: now)
+                updates.append((try state.requireID(), duty.members, duty.until))
+                changes.append(.init(rotation: state.rotation, previous: previous, current: duty.members, until: duty.until, actor: "pagerduty",
+                                     action: .rotationHandoff))
             }
             try await RotationSync.setDuty(updates, on: db)
             try await dutyChanges.record(changes, at: now, on: db)
@@ -53,22 +68,11 @@ struct RotationHandoffs {
         // of each read, which a handoff does not change.
     }
 
-    /// A self-turning rotation's state at `now`, counting the handoffs its schedule made since
-    /// it was saved (nothing saved).
-    static func state(_ rotation: Rotation, at now: Date, on db: any Database) async throws -> RotationState {
-        turned(try await saved(rotation, on: db), rotation, at: now)
-    }
-
-    /// Where the rotation was saved: its members in order and its position.
-    private static func saved(_ rotation: Rotation, on db: any Database) async throws -> RotationState {
+    /// A self-turning rotation's model as the database has it (members in order).
+    static func model(_ rotation: Rotation, on db: any Database) async throws -> RotationModel {
         let members = try await RotationMember.query(on: db).filter(\.$rotation.$id == rotation.requireID()).sort(\.$position).with(\.$person).all()
             .map(\.person.email)
-        return RotationState(members: members, dutySize: rotation.dutySize, position: rotation.position)
-    }
-
-    private static func turned(_ saved: RotationState, _ rotation: Rotation, at now: Date) -> RotationState {
-        let schedule = rotation.schedule
-        return RotationDuty.turned(saved, cadence: rotation.enabled ? schedule.cadence : nil, zone: schedule.timeZone, since: rotation.positionAt, now: now)
+        return try rotation.model(members: members)
     }
 
     /// Saves the handoffs that came due, with who took over; returns the state now. Call
@@ -81,21 +85,15 @@ struct RotationHandoffs {
         guard let stored = try await Rotation.find(rotationID, on: db) else { throw AppError.notFound("Rotation \(rotation.code)") }
         rotation.position = stored.position
         rotation.positionAt = stored.positionAt
-        let before = try await saved(rotation, on: db)
-        let state = turned(before, rotation, at: now)
-        guard state.position != before.position else { return state }
+        let model = try await model(rotation, on: db)
+        let state = model.state(at: now)
+        guard state.position != model.saved.position else { return state }
         rotation.position = state.position
         rotation.positionAt = now
         try await rotation.save(on: db)
-        try await dutyChanges.record(.init(rotation: rotation, previous: before.onDuty, current: state.onDuty, until: nextHandoff(rotation, after: now),
+        try await dutyChanges.record(.init(rotation: rotation, previous: model.saved.onDuty.map { .person(email: $0) },
+                                           current: state.onDuty.map { .person(email: $0) }, until: model.nextHandoff(after: now),
                                            actor: "schedule", action: .rotationHandoff), at: now, on: db)
         return state
-    }
-
-    /// The first handoff of a self-turning rotation after `instant`.
-    static func nextHandoff(_ rotation: Rotation, after instant: Date) -> Date? {
-        let schedule = rotation.schedule
-        guard rotation.enabled, let cadence = schedule.cadence else { return nil }
-        return Handoffs.next(after: instant, cadence: cadence, timeZone: schedule.timeZone)
     }
 }

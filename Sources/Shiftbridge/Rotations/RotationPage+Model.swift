@@ -8,6 +8,10 @@ enum RotationPage {
         let name: String
         let description: String?
         let schedule: RotationSchedule
+        /// People may move it on (Rotate): not when PagerDuty decides who is on duty.
+        let canRotate: Bool
+        /// Its members are whoever PagerDuty names, not edited here.
+        let membersFromPagerDuty: Bool
         let nextHandoff: Date?
         let onDuty: [(name: String, email: String)]
         let roster: [(name: String, email: String, linked: Bool, onDuty: Bool)]

@@ -39,7 +39,7 @@ extension RotationPage {
                     if let synced = model.syncedAt {
                         Paragraph("Follows PagerDuty; last synced \(synced.displayString).").class("muted")
                     }
-                    if model.canEdit && model.schedule.kind != .pagerDuty {
+                    if model.canEdit && model.canRotate {
                         Form(url: "/rotations/\(model.code)/rotate", method: .post) {
                             CSRFField(token: context.csrfToken)
                             Button("Rotate now").class("button primary").attribute(named: "type", value: "submit").id("rotate")
@@ -50,8 +50,8 @@ extension RotationPage {
                 Article {
                     H2("Members")
                     Paragraph("\(model.roster.filter(\.linked).count) of \(model.roster.count) linked").class("badge badge-muted")
-                    if model.schedule.kind == .pagerDuty {
-                        Paragraph("Members come from the PagerDuty schedule and cannot be edited here.").class("muted")
+                    if model.membersFromPagerDuty {
+                        Paragraph("Members come from PagerDuty and cannot be edited here.").class("muted")
                     }
                     if let slack = model.slack, model.slackConnected {
                         Paragraph("\(slack.state.linked) of \(slack.state.members) linked to Slack").class("badge badge-muted").id("slack-linked")

@@ -48,10 +48,13 @@ extension RotationsAPIController {
         let is_public: Bool
         let duty_size: Int
         let enabled: Bool
-        let schedule: ScheduleDTO
+        /// Nil only for a rotation whose stored schedule cannot be read (see `unreadable`).
+        let schedule: ScheduleDTO?
         let owners: [String]
         let members: [String]
         let on_duty: [String]
+        /// Set when the stored row cannot be read: what, and that nothing was assumed.
+        let unreadable: ErrorBody.Detail?
 
         init(_ overview: RotationDirectory.Overview) {
             let rotation = overview.rotation
@@ -62,7 +65,8 @@ extension RotationsAPIController {
             is_public = rotation.isPublic
             duty_size = rotation.dutySize
             enabled = rotation.enabled
-            schedule = ScheduleDTO(rotation.schedule, nextHandoff: rotation.followsPagerDuty ? nil : overview.until)
+            schedule = overview.model.map { ScheduleDTO($0.schedule, nextHandoff: $0.turnedBy == .pagerDuty ? nil : overview.until) }
+            unreadable = overview.unreadable.map { ErrorBody.Detail(message: $0.description, code: "unreadable_record") }
             owners = overview.owners
             members = overview.members
             on_duty = overview.onDuty
@@ -75,6 +79,8 @@ extension RotationsAPIController {
         let email: String?
         let name: String
         let linked: Bool
+        /// Why they are on duty: `turn`, `schedule`, `pagerduty` or `override`.
+        let reason: DutyReason
     }
 
     struct OnDuty: Content, Equatable {
@@ -88,9 +94,9 @@ extension RotationsAPIController {
         let problem: String?
 
         init(_ duty: RotationDuty.Duty) {
-            on_duty = duty.people.map { DutyPerson(email: $0.email, name: $0.name, linked: $0.linked) }
+            on_duty = duty.people.map { DutyPerson(email: $0.email, name: $0.name, linked: $0.linked, reason: $0.reason) }
             until = duty.until
-            source = duty.source
+            source = duty.turnedBy.rawValue
             synced_at = duty.syncedAt
             stale = duty.stale
             stale_since = duty.staleSince

@@ -50,7 +50,8 @@ struct RotationsAPIController {
 
     func schedule(req: Request) async throws -> RotationDTO {
         let rotation = try await find(req)
-        let schedule = try req.content.decode(ScheduleInput.self).schedule(defaultTimeZone: rotation.schedule.timeZoneIdentifier ?? "Etc/UTC")
+        // A stored schedule that cannot be read is what this replaces: its zone is not needed.
+        let schedule = try req.content.decode(ScheduleInput.self).schedule(defaultTimeZone: (try? rotation.schedule)?.timeZoneIdentifier ?? "Etc/UTC")
         return try await dto(try await req.services.rotationEditor(req.db).setSchedule(rotation, schedule, by: try req.requireUser()), req)
     }
 
@@ -74,7 +75,8 @@ struct RotationsAPIController {
         let onDuty = Set(try await req.services.rotationDuty(req.db).duty(rotation).people.compactMap(\.email))
         let people = try await req.services.rotationDirectory(req.db).memberPeople(try rotation.requireID())
         let members = people.map { MemberDTO(email: $0.email, name: $0.name, linked: !$0.isUnlinked, on_duty: onDuty.contains($0.email)) }
-        return Roster(members: members, linked: members.filter(\.linked).count, total: members.count, read_only: rotation.followsPagerDuty)
+        return Roster(members: members, linked: members.filter(\.linked).count, total: members.count,
+                      read_only: try rotation.model(members: []).membersFromPagerDuty)
     }
 
     func shifts(req: Request) async throws -> ShiftList {
@@ -113,8 +115,10 @@ struct RotationsAPIController {
         try await req.services.rotationDirectory(req.db).overviews(rotations, duty: req.services.rotationDuty(req.db), at: req.services.clock.now())
     }
 
+    /// One rotation's answer; one whose row cannot be read answers 500 `unreadable_record`.
     private func dto(_ rotation: Rotation, _ req: Request) async throws -> RotationDTO {
         guard let overview = try await overviews([rotation], req).first else { throw AppError.notFound("Rotation \(rotation.code)") }
+        if let unreadable = overview.unreadable { throw unreadable }
         return RotationDTO(overview)
     }
 }

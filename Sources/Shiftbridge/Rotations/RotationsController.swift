@@ -22,8 +22,9 @@ struct RotationsController {
         let directory = req.services.rotationDirectory(req.db)
         let overviews = try await directory.overviews(try await directory.visible(to: user), duty: req.services.rotationDuty(req.db), at: req.services.clock.now())
         let rows = overviews.map { overview in
-            RotationsPage.Row(code: overview.rotation.code, name: overview.rotation.name, schedule: overview.rotation.schedule.description,
-                              onDuty: overview.onDuty, members: overview.members.count, enabled: overview.rotation.enabled)
+            RotationsPage.Row(code: overview.rotation.code, name: overview.rotation.name,
+                              schedule: overview.model?.schedule.description ?? "unreadable: \(overview.unreadable?.reason ?? "")",
+                              onDuty: overview.onDuty, members: overview.members.count, enabled: overview.rotation.enabled, unreadable: overview.unreadable != nil)
         }
         return HTMLResponse.make(status: status, html: RotationsPage.render(.init(rows: rows, error: error, input: input),
                                                                             context: req.pageContext(title: "Rotations", section: .rotations)))
@@ -62,6 +63,7 @@ struct RotationsController {
         let directory = services.rotationDirectory(req.db)
         let dutyService = services.rotationDuty(req.db)
         let rotation = try await directory.find(req.parameters.get("rotation") ?? "", for: user)
+        let rotationModel = try await dutyService.model(rotation)
         let duty = try await dutyService.duty(rotation)
         let people = try await directory.memberPeople(try rotation.requireID())
         let byEmail = Dictionary(uniqueKeysWithValues: people.map { ($0.email, $0) })
@@ -76,16 +78,17 @@ struct RotationsController {
         let canEdit = try await directory.canEdit(rotation, user)
         let slackConnected = try await SlackConnection.current(on: req.db) != nil
         let slack = try await services.slackOutputSettings(req.db).get(rotation)
-        let sources = try await Self.sources(rotation, now: services.clock.now(), on: req.db)
+        let sources = Self.sources(rotationModel, now: services.clock.now())
         let model = RotationPage.Model(
-            code: rotation.code, name: rotation.name, description: rotation.description, schedule: rotation.schedule,
+            code: rotation.code, name: rotation.name, description: rotation.description, schedule: rotationModel.schedule,
+            canRotate: rotationModel.canRotate, membersFromPagerDuty: rotationModel.membersFromPagerDuty,
             nextHandoff: duty.until,
             onDuty: duty.people.map { ($0.name, $0.email ?? "no email in PagerDuty") },
             roster: people.map { ($0.name, $0.email, !$0.isUnlinked, onDuty.contains($0.email)) },
             shifts: shifts, names: byEmail.mapValues(\.name).merging(duty.people.compactMap { p in p.email.map { ($0, p.name) } }, uniquingKeysWith: { a, _ in a }),
             now: services.clock.now(),
             owners: try await directory.ownerEmails(try rotation.requireID()), canEdit: canEdit, error: error,
-            problem: problem, syncedAt: duty.syncedAt, external: canEdit ? try await external(req, following: rotation.schedule.pagerDutyScheduleIDs) : nil,
+            problem: problem, syncedAt: duty.syncedAt, external: canEdit ? try await external(req, following: rotationModel.schedule.pagerDutyScheduleIDs) : nil,
             history: try await services.auditLog(req.db).history(of: rotation).map { ($0.occurredAt, $0.actor, $0.action, $0.beforeSummary, $0.afterSummary) },
             slack: slackConnected || slack.on_duty_usergroup != nil || slack.channel != nil ? slack : nil, slackConnected: slackConnected,
             sources: sources)
@@ -93,10 +96,9 @@ struct RotationsController {
     }
 
     /// Who each PagerDuty source has on call now, for a rotation following several (or a policy).
-    static func sources(_ rotation: Rotation, now: Date, on db: any Database) async throws -> [(source: String, onCall: [String])] {
-        let schedule = rotation.schedule
-        guard schedule.pagerDutyScheduleIDs.count > 1 || schedule.escalationPolicy != nil,
-              let timeline = try await RotationSync.query(on: db).filter(\.$rotation.$id == rotation.requireID()).first()?.timeline else { return [] }
+    static func sources(_ model: RotationModel, now: Date) -> [(source: String, onCall: [String])] {
+        let schedule = model.schedule, timeline = model.timeline
+        guard schedule.pagerDutyScheduleIDs.count > 1 || schedule.escalationPolicy != nil, !timeline.entries.isEmpty else { return [] }
         let current = timeline.entries.filter { $0.start <= now && ($0.end.map { $0 > now } ?? true) }
         var order: [String] = schedule.pagerDutyScheduleIDs
         for entry in timeline.entries { if let source = entry.source, !order.contains(source) { order.append(source) } }
@@ -182,9 +184,9 @@ struct RotationsController {
                                   time_zone: form.time_zone?.nilIfEmpty, schedule_id: form.schedule_id?.nilIfEmpty,
                                   schedule_ids: form.schedule_ids, escalation_policy_id: form.escalation_policy_id?.nilIfEmpty, max_level: form.max_level)
         do {
-            let schedule = try input.schedule(defaultTimeZone: rotation.schedule.timeZoneIdentifier ?? "Etc/UTC")
+            let schedule = try input.schedule(defaultTimeZone: (try? rotation.schedule)?.timeZoneIdentifier ?? "Etc/UTC")
             _ = try await req.services.rotationEditor(req.db).setSchedule(rotation, schedule, by: user)
-            req.flash(.success, "Schedule saved: \(rotation.schedule.description).")
+            req.flash(.success, "Schedule saved: \(schedule.description).")
             return req.redirect(to: "/rotations/\(rotation.code)")
         } catch let error as AppError {
             return try await render(req, error: error.message, status: error.kind.httpStatus)

@@ -10,6 +10,8 @@ enum RotationsPage {
         let onDuty: [String]
         let members: Int
         let enabled: Bool
+        /// The stored row cannot be read: shown marked, nothing assumed.
+        let unreadable: Bool
     }
 
     struct Model {

@@ -24,7 +24,7 @@ extension RotationsPage {
                                     TableCell { Link(row.code, url: "/rotations/\(row.code)") }
                                     TableCell(row.name + (row.enabled ? "" : " (paused)"))
                                     TableCell(row.onDuty.isEmpty ? "—" : row.onDuty.joined(separator: ", "))
-                                    TableCell(row.schedule)
+                                    TableCell(row.schedule).class(row.unreadable ? "unreadable" : "")
                                     TableCell("\(row.members)")
                                 }
                             }

@@ -88,7 +88,7 @@ struct SlackCommands {
             throw AppError(.forbidden, code: "forbidden", "Only full members of the workspace whose Slack email matches a Shiftbridge account may change rotations; you may only look.")
         }
         let rotation = try await directory.find(code.uppercased(), for: caller)
-        guard !rotation.followsPagerDuty else {
+        guard try rotation.model(members: []).canRotate else {
             throw AppError(.conflict, code: "follows_pagerduty", "\(rotation.code) follows PagerDuty; change who is on call in PagerDuty.")
         }
         try await directory.requireEditor(rotation, caller)

@@ -97,7 +97,7 @@ extension SlackDelivery {
                 guard try await SlackMessage.query(on: db).filter(\.$dedupeKey == key).first() == nil else { continue }
                 let rotation = output.rotation
                 let message = SlackMessage(directTo: email, text: "Your duty on \(SlackTemplate.escape(rotation.name)) (\(SlackTemplate.escape(rotation.code))) begins at "
-                    + SlackTemplate.escape(SlackDutyFacts.format(start, zone: rotation.schedule.timeZone)) + ".", dedupeKey: key, at: now)
+                    + SlackTemplate.escape(SlackDutyFacts.format(start, zone: facts.zones[rotationID] ?? .gmt)) + ".", dedupeKey: key, at: now)
                 message.rotationID = rotationID
                 try await message.create(on: db)
             }

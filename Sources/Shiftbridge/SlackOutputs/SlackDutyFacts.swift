@@ -7,6 +7,8 @@ import ShiftbridgeCore
 struct SlackDutyFacts {
     let rotations: [UUID: Rotation]
     let readers: [UUID: RotationDuty.Reader]
+    /// Each rotation's own zone, for the times its messages give.
+    let zones: [UUID: TimeZone]
     /// Email → Slack id, eligible members only.
     let links: [String: String]
     /// Email → name, for the people named.
@@ -16,7 +18,8 @@ struct SlackDutyFacts {
 
     static func load(_ rotations: [Rotation], duty: RotationDuty, on db: any Database) async throws -> SlackDutyFacts {
         let ids = rotations.compactMap(\.id)
-        let readers = try await duty.readers(rotations)
+        let models = try await duty.models(rotations)
+        let readers = RotationDuty.readers(for: rotations, models)
         var rosters: [UUID: [String]] = [:]
         var names: [String: String] = [:]
         if !ids.isEmpty {
@@ -26,7 +29,8 @@ struct SlackDutyFacts {
             }
         }
         return SlackDutyFacts(rotations: Dictionary(rotations.compactMap { r in r.id.map { ($0, r) } }, uniquingKeysWith: { a, _ in a }),
-                              readers: readers, links: try await SlackDirectory.links(on: db), names: names, rosters: rosters)
+                              readers: readers, zones: models.byID.mapValues(\.schedule.timeZone), links: try await SlackDirectory.links(on: db),
+                              names: names, rosters: rosters)
     }
 
     /// Emails on duty (PagerDuty placeholders without an email are left out).
@@ -42,15 +46,15 @@ struct SlackDutyFacts {
     }
 
     /// The template fields for `rotationID` at `at`; `previous` as the change recorded it.
-    func values(_ rotationID: UUID, at: Date, previous: [String]? = nil) -> SlackTemplate.Values? {
-        guard let rotation = rotations[rotationID] else { return nil }
+    func values(_ rotationID: UUID, at: Date, previous: [DutyMember]? = nil) -> SlackTemplate.Values? {
+        guard let rotation = rotations[rotationID], let zone = zones[rotationID] else { return nil }
         let now = onDuty(rotationID, at: at)
         let next = now.until.map { onDuty(rotationID, at: $0) }
         return SlackTemplate.Values(
             onDuty: now.emails.map { person($0, name: now.names[$0]) },
-            previous: (previous ?? []).filter { !$0.hasPrefix("pagerduty:") }.map { person($0) },
+            previous: (previous ?? []).compactMap(\.email).map { person($0) },
             next: next.map { n in n.emails.map { person($0, name: n.names[$0]) } } ?? [],
-            until: now.until.map { Self.format($0, zone: rotation.schedule.timeZone) },
+            until: now.until.map { Self.format($0, zone: zone) },
             rotation: rotation.name, code: rotation.code)
     }
 

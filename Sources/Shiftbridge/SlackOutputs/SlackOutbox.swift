@@ -26,7 +26,7 @@ struct SlackOutbox {
             message.rotationID = output.$rotation.id
             message.channel = channel
             message.text = template.fill(values)
-            message.dedupeKey = "handoff:\(output.$rotation.id):\(Int(at.timeIntervalSince1970 * 1000)):\(change.current.joined(separator: ","))"
+            message.dedupeKey = "handoff:\(output.$rotation.id):\(Int(at.timeIntervalSince1970 * 1000)):\(change.current.map(\.label).joined(separator: ","))"
             message.status = .pending
             message.attempts = 0
             message.nextAttemptAt = at

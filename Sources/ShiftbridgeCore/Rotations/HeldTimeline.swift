@@ -44,9 +44,9 @@ public struct HeldTimeline: Equatable, Sendable, Codable {
         return (current, next)
     }
 
-    /// The on-duty set as stored for change detection: emails, else `pagerduty:<id>`.
-    public static func key(_ onDuty: [Entry]) -> [String] {
-        onDuty.map { $0.email ?? "pagerduty:\($0.pagerDutyUserID)" }
+    /// Who is on duty, as change detection compares it: people by email, else PagerDuty users.
+    public static func members(_ onDuty: [Entry]) -> [DutyMember] {
+        onDuty.map { entry in entry.email.map { .person(email: $0) } ?? .pagerDutyUser(id: entry.pagerDutyUserID) }
     }
 
     /// Shifts from `now` until `horizon`, as PagerDuty has them.

@@ -50,7 +50,7 @@ import Testing
 
     @Test func theStoredKeyNamesPeopleByEmailElseTheirPagerDutyID() {
         let noon = timeline.duty(at: t("2026-03-03T12:30:00Z")).onDuty
-        #expect(HeldTimeline.key(noon) == ["ben@example.com", "pagerduty:PCAT"])
+        #expect(HeldTimeline.members(noon) == [.person(email: "ben@example.com"), .pagerDutyUser(id: "PCAT")])
     }
 
     @Test func shiftsAreClippedToTheWindow() {

@@ -19,7 +19,8 @@ import VaporTesting
             try await app.server.start()
             let port = try #require(app.http.server.shared.localAddress?.port)
             let http = AsyncHTTPClientTransport()
-            let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+            let statuses: [Int]
+            do { statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
                 for client in 0..<8 {
                     group.addTask {
                         var seen: [Int] = []
@@ -39,6 +40,9 @@ import VaporTesting
                     return []
                 }
                 return try await group.reduce(into: [Int]()) { $0 += $1 }
+            } } catch {
+                await app.server.shutdown()
+                throw error
             }
             await app.server.shutdown()
             #expect(statuses.count == 160)

@@ -25,5 +25,6 @@ enum AppMigrations {
         CreateSCIM(),
         CreateHRSources(),
         GuardSlackDelivery(),
+        TypedDutyMembers(),
     ]
 }

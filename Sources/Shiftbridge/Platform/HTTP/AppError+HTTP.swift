@@ -28,6 +28,8 @@ extension AppError {
         switch error {
         case let error as AppError:
             return error
+        case let error as UnreadableRecord:
+            return error.appError
         case let error as DecodingError:
             return AppError(decoding: error)
         case let error as any AbortError:

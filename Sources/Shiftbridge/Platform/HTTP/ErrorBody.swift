@@ -3,7 +3,7 @@ import Vapor
 /// The one error shape `/api/v1` answers with: `{"error":{"message":"…","code":"…"}}`, and
 /// every problem where there can be many (a rejected import, invalid rules).
 struct ErrorBody: Content {
-    struct Detail: Content {
+    struct Detail: Content, Equatable {
         let message: String
         let code: String
         var problems: [AppError.Problem]? = nil
