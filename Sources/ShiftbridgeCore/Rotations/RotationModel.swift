@@ -45,6 +45,11 @@ public struct RotationModel: Sendable, Equatable {
         /// When who is on duty next changes; nil when nothing changes it on its own.
         public let until: Date?
 
+        public init(onDuty: [Assignment], until: Date?) {
+            self.onDuty = onDuty
+            self.until = until
+        }
+
         public var members: [DutyMember] { onDuty.map(\.member) }
     }
 
