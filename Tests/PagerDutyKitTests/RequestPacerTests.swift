@@ -19,7 +19,7 @@ import Testing
                     order.withLockedValue { $0.append(.report) }
                 }
             }
-            try await Task.sleep(for: .milliseconds(50))
+            try await Task.sleep(for: .milliseconds(250))
             for _ in 0..<3 {
                 group.addTask {
                     try await pacer.acquire(priority: .handoff)

@@ -20,7 +20,18 @@ struct BrowserSessionMiddleware: AsyncMiddleware {
             stored = try await WebSession.query(on: request.db).filter(\.$id == Self.digest(cookie)).filter(\.$expiresAt > clock.now())
                 .with(\.$user).first()
         }
-        let session = BrowserSession(stored: stored, values: stored.map { Self.decode($0.data) } ?? [:])
+        var values: [String: String] = [:]
+        if let row = stored {
+            do {
+                values = try StoredJSON.decode([String: String].self, from: row.data, table: WebSession.schema, id: nil, field: "data")
+            } catch {
+                // A session whose values cannot be read is ended, not guessed at: sign in again.
+                request.logger.warning("a browser session's stored values cannot be read; it was ended")
+                try await row.delete(on: request.db)
+                stored = nil
+            }
+        }
+        let session = BrowserSession(stored: stored, values: values)
         request.setBrowserSession(session)
         if let stored { request.auth.login(stored.user) }
 
@@ -61,11 +72,7 @@ struct BrowserSessionMiddleware: AsyncMiddleware {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
-    static func decode(_ json: String) -> [String: String] {
-        (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
-    }
-
     static func encode(_ values: [String: String]) -> String {
-        (try? String(decoding: JSONEncoder().encode(values), as: UTF8.self)) ?? "{}"
+        StoredJSON.encode(values)
     }
 }

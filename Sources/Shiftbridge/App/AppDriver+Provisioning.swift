@@ -20,7 +20,7 @@ extension AppDriver {
 
     /// Imports an HR export; returns its row and added counts.
     package func importEmployees(_ csv: Data, actor: String) async throws -> (rows: Int, added: Int) {
-        let record = try await services.employeeImporter(db).importCSV(csv, actor: actor)
+        let record = try await services.employeeImporter(db).importCSV(csv, origin: .upload(by: actor))
         return (record.rows, record.added)
     }
 

@@ -177,7 +177,7 @@ package final class AppServices: Sendable {
 
     func slackDelivery(_ db: any Database) -> SlackDelivery {
         SlackDelivery(db: db, clock: clock, clients: slackClients(db), directory: slackDirectory(db), duty: rotationDuty(db),
-                      connector: slackConnector(db), logger: logger("slack"))
+                      connector: slackConnector(db), unreadable: unreadable, logger: logger("slack"))
     }
 
     func slackCommands(_ db: any Database) -> SlackCommands {
@@ -210,7 +210,8 @@ package final class AppServices: Sendable {
 
     func hrSources(_ db: any Database) -> HRSources {
         HRSources(db: db, clock: clock, secrets: secrets, fetcher: HRSourceFetcher(transport: webhookTransport, policy: outbound),
-                  importer: employeeImporter(db), runs: provisioningRuns(db), dropRoots: config.hrDropRoots, logger: logger("hr-sources"))
+                  importer: employeeImporter(db), runs: provisioningRuns(db), dropRoots: config.hrDropRoots, unreadable: unreadable,
+                  logger: logger("hr-sources"))
     }
 
     func provisioningAttention(_ db: any Database) -> ProvisioningAttention {

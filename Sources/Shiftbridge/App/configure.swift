@@ -12,6 +12,10 @@ package func configure(_ app: Application, config: AppConfig, parts: AppParts = 
     // A generous wait for a pooled connection: a busy machine should slow requests, not fail them.
     switch config.storage {
     case .sqlite(let path):
+        // SQLite's calls block a thread (a write waiting for the lock, up to the busy timeout):
+        // a pool of this app's own, so they never hold the process-wide one file I/O and other
+        // apps in the process (tests, a demo beside its emulators) share.
+        app.threadPool = NIOThreadPool(numberOfThreads: max(4, 2 * System.coreCount))
         // Only this account reads the database (SQLite gives its journal files the same mode).
         if !FileManager.default.fileExists(atPath: path) {
             guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {

@@ -8,7 +8,7 @@ final class HRSource: Model, @unchecked Sendable {
     static let schema = "hr_sources"
 
     enum Kind: String, Codable, Sendable, CaseIterable { case folder, url, bamboohr }
-    enum Result: String, Codable, Sendable { case imported, unchanged, waiting, rejected, failed }
+    typealias Result = HRSourceRun.Result
 
     @ID(key: .id) var id: UUID?
     @Field(key: "name") var name: String
@@ -29,27 +29,37 @@ final class HRSource: Model, @unchecked Sendable {
 
     init() {}
 
+    /// The kind's fields. Settings that do not read are an `UnreadableRecord`, never empty ones.
     var settings: HRSourceSettings {
-        get { (try? JSONDecoder().decode(HRSourceSettings.self, from: Data(settingsJSON.utf8))) ?? HRSourceSettings() }
-        set { settingsJSON = String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("{}".utf8), as: UTF8.self) }
+        get throws { try StoredJSON.decode(HRSourceSettings.self, from: settingsJSON, table: Self.schema, id: id, field: "settings") }
     }
 
+    func store(settings: HRSourceSettings) { settingsJSON = StoredJSON.encode(settings) }
+
     var digests: [String] {
-        get { (try? JSONDecoder().decode([String].self, from: Data(importedDigests.utf8))) ?? [] }
-        set { importedDigests = String(decoding: (try? JSONEncoder().encode(Array(newValue.suffix(200)))) ?? Data("[]".utf8), as: UTF8.self) }
+        get throws { try StoredJSON.decode([String].self, from: importedDigests, table: Self.schema, id: id, field: "imported_digests") }
     }
+
+    /// Keeps the last 200 (enough to know a file dropped twice).
+    func store(digests: [String]) { importedDigests = StoredJSON.encode(Array(digests.suffix(200))) }
 }
+
+/// How a report URL's body is read.
+enum ReportFormat: String, Codable, Sendable { case csv, json }
+
+/// How a report URL is signed in to (the secret is sealed on the source).
+enum ReportAuth: String, Codable, Sendable { case basic, bearer }
 
 /// A source's own fields, by kind (the secret is kept sealed on the source, not here).
 struct HRSourceSettings: Codable, Equatable, Sendable {
     var path: String?
     var pattern: String?
     var url: String?
-    var format: String?
+    var format: ReportFormat?
     var records: String?
     var columns: [String: String]?
-    /// "basic" or "bearer" (url), with `user` for basic.
-    var auth: String?
+    /// With `user` for basic.
+    var auth: ReportAuth?
     var user: String?
     var subdomain: String?
     var baseURL: String?

@@ -50,15 +50,15 @@ struct HRSourceFetcher {
     func report(_ settings: HRSourceSettings, secret: String?) async throws -> Fetched {
         guard let url = settings.url else { throw FetchError.unreachable("The source has no URL") }
         let address = try await policy.checkDeliveryTarget(url)
-        var headers: [(String, String)] = [("Accept", settings.format == "json" ? "application/json" : "text/csv")]
+        var headers: [(String, String)] = [("Accept", settings.format == .json ? "application/json" : "text/csv")]
         switch settings.auth {
-        case "basic": headers.append(("Authorization", "Basic " + Data("\(settings.user ?? ""):\(secret ?? "")".utf8).base64EncodedString()))
-        case "bearer": headers.append(("Authorization", "Bearer \(secret ?? "")"))
+        case .basic?: headers.append(("Authorization", "Basic " + Data("\(settings.user ?? ""):\(secret ?? "")".utf8).base64EncodedString()))
+        case .bearer?: headers.append(("Authorization", "Bearer \(secret ?? "")"))
         default: break
         }
         let body = try await fetch(TransportRequest(method: "GET", url: url, headers: headers, timeout: 120, maxResponseBytes: Self.maxReportBytes, connectTo: address))
         let csv: Data
-        if settings.format == "json" {
+        if settings.format == .json {
             do {
                 csv = Data(try ReportRecords.csv(from: body, records: settings.records ?? "", columns: settings.columns ?? [:]).utf8)
             } catch let error as ReportRecords.ReportError {
@@ -67,7 +67,7 @@ struct HRSourceFetcher {
         } else {
             csv = body
         }
-        return Fetched(label: URLComponents(string: url)?.host ?? url, csv: csv, digest: Self.digest(body), canonical: settings.format == "json")
+        return Fetched(label: URLComponents(string: url)?.host ?? url, csv: csv, digest: Self.digest(body), canonical: settings.format == .json)
     }
 
     /// The fields read from BambooHR's custom report, and the employee field each becomes.

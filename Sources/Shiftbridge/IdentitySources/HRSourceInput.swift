@@ -12,7 +12,7 @@ struct HRSourceInput: Content {
     var path: String?
     var pattern: String?
     var url: String?
-    var format: String?
+    var format: ReportFormat?
     var records: String?
     var columns: [String: String]?
     var auth: Auth?
@@ -63,21 +63,20 @@ struct HRSourceInput: Content {
             if let format { settings.format = format }
             if let records { settings.records = records }
             if let columns { settings.columns = columns }
-            settings.format = settings.format ?? "csv"
+            settings.format = settings.format ?? .csv
             do { _ = try policy.webhookURL(settings.url ?? "", field: "url") } catch let error as AppError { problem("url", error.message) }
             if hasSecret, settings.url != existing.url, auth == nil {
                 problem("auth", "the URL changed, and the stored password or token is not sent to a new address: give auth again")
             }
-            if !["csv", "json"].contains(settings.format ?? "") { problem("format", "csv or json") }
             if let auth {
                 switch (auth.basic, auth.bearer) {
                 case (let basic?, nil):
-                    settings.auth = "basic"
+                    settings.auth = .basic
                     settings.user = basic.user
                     secret = basic.password
                     if basic.user.isEmpty || basic.password.isEmpty { problem("auth", "basic needs a user and a password") }
                 case (nil, let bearer?):
-                    settings.auth = "bearer"
+                    settings.auth = .bearer
                     settings.user = nil
                     secret = bearer
                     if bearer.isEmpty { problem("auth", "bearer needs the token") }

@@ -14,6 +14,7 @@ struct HRSources {
     let importer: EmployeeImporter
     let runs: ProvisioningRuns
     let dropRoots: [String]
+    let unreadable: UnreadableRecords
     let logger: Logger
 
     func list() async throws -> [HRSource] {
@@ -40,10 +41,10 @@ struct HRSources {
         source.name = name
         source.kind = kind
         source.everyMinutes = input.every_minutes ?? 60
-        source.settings = settings
+        source.store(settings: settings)
         try setSecret(secret, on: source)
         source.nextRunAt = clock.now()
-        source.importedDigests = "[]"
+        source.store(digests: [])
         source.createdAt = clock.now()
         try await db.transaction { db in
             try await source.create(on: db)
@@ -55,10 +56,11 @@ struct HRSources {
 
     func update(_ source: HRSource, _ input: HRSourceInput, actor: String) async throws -> HRSource {
         if let kind = input.kind, kind != source.kind { throw AppError.invalidField("kind", "a source's kind cannot change: add a new source") }
-        let (settings, secret) = try input.apply(to: source.settings, kind: source.kind, hasSecret: source.sealedSecret != nil, policy: fetcher.policy, dropRoots: dropRoots)
+        // Settings that cannot be read are replaced by what this update gives (that is the fix).
+        let (settings, secret) = try input.apply(to: (try? source.settings) ?? HRSourceSettings(), kind: source.kind, hasSecret: source.sealedSecret != nil, policy: fetcher.policy, dropRoots: dropRoots)
         if let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty { source.name = name }
         if let minutes = input.every_minutes { source.everyMinutes = minutes }
-        source.settings = settings
+        source.store(settings: settings)
         if let secret { try setSecret(secret, on: source) }
         try await db.transaction { db in
             try await source.save(on: db)
@@ -89,95 +91,66 @@ struct HRSources {
         return source
     }
 
-    /// Runs every source whose time has come (the `hr-sources` job).
+    /// Runs every source whose time has come (the `hr-sources` job); one whose stored row
+    /// cannot be read is skipped (and said once in the log).
     func runDue() async throws {
         for source in try await HRSource.query(on: db).filter(\.$nextRunAt <= clock.now()).all() {
+            do {
+                _ = try source.settings
+                _ = try source.digests
+            } catch let error as UnreadableRecord {
+                unreadable.skip(error, by: "hr-sources")
+                continue
+            }
             _ = try await run(source)
         }
     }
 
-    /// One run of a source: fetch, import whole or reject whole, then plan.
+    /// One run of a source: read what it offers, decide what to do with each part
+    /// (`HRSourceRun`), import whole or reject whole, then plan.
     @discardableResult
     func run(_ source: HRSource) async throws -> HRSource {
         let now = clock.now()
-        let actor = "source:\(source.name)"
-        var messages: [String] = []
-        var result = HRSource.Result.unchanged
-        var imported = false
+        var outcomes: [HRSourceRun.Outcome] = []
+        var arriving = 0
+        var result: HRSource.Result
+        var messages: [String]
         do {
+            let settings = try source.settings
+            var digests = try source.digests
             switch source.kind {
             case .folder:
-                let folder = DropFolderAccess(folder: source.settings.path ?? "", roots: dropRoots, maxFileBytes: EmployeeImporter.maxFileBytes)
-                let real = try folder.resolvedFolder()
-                let processed = try folder.subfolder("processed", in: real), rejected = try folder.subfolder("rejected", in: real)
-                let stamp = Int(now.timeIntervalSince1970)
-                let (ready, arriving) = try await fetcher.folderFiles(folder, real: real, pattern: source.settings.pattern ?? "*.csv")
-                func reject(_ name: String, _ problems: [String]) throws {
-                    let moved = try folder.move(name, in: real, to: rejected, stamp: stamp)
-                    try folder.write(problems.joined(separator: "\n") + "\n", named: "\(moved).errors.txt", in: rejected)
-                    messages.append("\(name): rejected whole, \(max(problems.count - 1, 1)) problem(s) listed in rejected/\(moved).errors.txt")
-                    if result != .imported { result = .rejected }
-                }
-                for name in ready {
-                    let data: Data
-                    switch folder.read(name, in: real) {
-                    case .refused(let reason):
-                        try reject(name, [reason])
-                        continue
-                    case .data(let read): data = read
-                    }
-                    let digest = HRSourceFetcher.digest(data)
-                    if source.digests.contains(digest) {
-                        _ = try folder.move(name, in: real, to: processed, stamp: stamp)
-                        messages.append("\(name): the same content was imported before; not imported again")
-                        continue
-                    }
-                    do {
-                        let record = try await importer.importCSV(data, actor: actor)
-                        source.digests.append(digest)
-                        _ = try folder.move(name, in: real, to: processed, stamp: stamp)
-                        messages.append("\(name): imported (\(record.added) added, \(record.changed) changed, \(record.unchanged) unchanged)")
-                        imported = true
-                        result = .imported
-                    } catch let error as AppError where error.kind == .invalid {
-                        try reject(name, [error.message] + (error.problems ?? []).map { problem in problem.line.map { "line \($0): \(problem.message)" } ?? problem.message })
-                    }
-                }
-                if arriving > 0 {
-                    messages.append("\(arriving) file(s) still arriving")
-                    if ready.isEmpty { result = .waiting }
-                }
-                if ready.isEmpty && arriving == 0 { messages.append("No new file") }
+                arriving = try await runFolder(settings, digests: &digests, outcomes: &outcomes, origin: .hrSource(name: source.name), now: now)
             case .url, .bamboohr:
                 let secret = try source.sealedSecret.map { try secrets.open($0) }
-                let fetched = source.kind == .url ? try await fetcher.report(source.settings, secret: secret)
-                                                  : try await fetcher.bamboo(source.settings, apiKey: secret ?? "")
-                if source.digests.last == fetched.digest {
-                    messages.append("The report has not changed since it was last imported")
-                } else {
+                let fetched = source.kind == .url ? try await fetcher.report(settings, secret: secret) : try await fetcher.bamboo(settings, apiKey: secret ?? "")
+                if HRSourceRun.importsReport(digest: fetched.digest, importedDigests: digests) {
                     do {
-                        let record = try await importer.importCSV(fetched.csv, actor: actor, canonical: fetched.canonical)
-                        source.digests.append(fetched.digest)
-                        messages.append("Imported from \(fetched.label) (\(record.added) added, \(record.changed) changed, \(record.unchanged) unchanged)")
-                        imported = true
-                        result = .imported
+                        let record = try await importer.importCSV(fetched.csv, origin: .hrSource(name: source.name), canonical: fetched.canonical)
+                        digests.append(fetched.digest)
+                        outcomes.append(.imported(fetched.label, added: record.added, changed: record.changed, unchanged: record.unchanged))
                     } catch let error as AppError where error.kind == .invalid {
-                        messages.append("Rejected whole: \(error.message)")
-                        result = .rejected
+                        outcomes.append(.rejected(fetched.label, problems: [error.message], errors: nil))
                     }
+                } else {
+                    outcomes.append(.unchangedReport)
                 }
             }
+            source.store(digests: digests)
+            (result, messages) = HRSourceRun.summary(outcomes, arriving: arriving, isFolder: source.kind == .folder)
             source.failingSince = result == .rejected ? (source.failingSince ?? now) : nil
         } catch {
+            // Whatever was done before the failure is still said.
+            messages = HRSourceRun.summary(outcomes, arriving: arriving, isFolder: false).messages.filter { !$0.hasPrefix("No new") }
             result = .failed
             messages.append((error as? HRSourceFetcher.FetchError)?.description ?? (error as? DropFolderAccess.Refusal)?.description
-                ?? (error as? AppError)?.message ?? String(describing: error).prefix(300).description)
+                ?? (error as? AppError)?.message ?? (error as? UnreadableRecord)?.description ?? String(describing: error).prefix(300).description)
             source.failingSince = source.failingSince ?? now
             logger.warning("HR source failed", metadata: ["source": "\(source.name)", "error": "\(messages.last ?? "")"])
         }
-        if imported {
+        if outcomes.contains(where: { if case .imported = $0 { true } else { false } }) {
             do {
-                _ = try await runs.start(dryRun: false, actor: actor)
+                _ = try await runs.start(dryRun: false, actor: ImportOrigin.hrSource(name: source.name).actor)
                 messages.append("a provisioning run was planned")
             } catch let error as AppError where error.code == "run_in_progress" || error.code == "not_connected" || error.code == "read_only" {
                 messages.append("not planned yet: \(error.message)")
@@ -189,5 +162,46 @@ struct HRSources {
         source.nextRunAt = now.addingTimeInterval(Double(source.everyMinutes) * 60)
         try await source.save(on: db)
         return source
+    }
+
+    /// A drop folder's whole files: each read, decided, then imported and moved to
+    /// `processed/`, or moved to `rejected/` with its problems. Returns how many still arrive.
+    private func runFolder(_ settings: HRSourceSettings, digests: inout [String], outcomes: inout [HRSourceRun.Outcome], origin: ImportOrigin,
+                           now: Date) async throws -> Int {
+        let folder = DropFolderAccess(folder: settings.path ?? "", roots: dropRoots, maxFileBytes: EmployeeImporter.maxFileBytes)
+        let real = try folder.resolvedFolder()
+        let processed = try folder.subfolder("processed", in: real), rejected = try folder.subfolder("rejected", in: real)
+        let stamp = Int(now.timeIntervalSince1970)
+        let (ready, arriving) = try await fetcher.folderFiles(folder, real: real, pattern: settings.pattern ?? "*.csv")
+        func reject(_ name: String, _ problems: [String]) throws {
+            let moved = try folder.move(name, in: real, to: rejected, stamp: stamp)
+            try folder.write(problems.joined(separator: "\n") + "\n", named: "\(moved).errors.txt", in: rejected)
+            outcomes.append(.rejected(name, problems: problems, errors: "\(moved).errors.txt"))
+        }
+        for name in ready {
+            let read = folder.read(name, in: real)
+            let seen: HRSourceRun.Read = switch read {
+            case .refused(let reason): .refused(reason)
+            case .data(let data): .content(digest: HRSourceFetcher.digest(data))
+            }
+            switch HRSourceRun.step(for: seen, importedDigests: digests) {
+            case .reject(let problems):
+                try reject(name, problems)
+            case .setAside:
+                _ = try folder.move(name, in: real, to: processed, stamp: stamp)
+                outcomes.append(.setAside(name))
+            case .importFile:
+                guard case .data(let data) = read, case .content(let digest) = seen else { continue }
+                do {
+                    let record = try await importer.importCSV(data, origin: origin)
+                    digests.append(digest)
+                    _ = try folder.move(name, in: real, to: processed, stamp: stamp)
+                    outcomes.append(.imported(name, added: record.added, changed: record.changed, unchanged: record.unchanged))
+                } catch let error as AppError where error.kind == .invalid {
+                    try reject(name, [error.message] + (error.problems ?? []).map { problem in problem.line.map { "line \($0): \(problem.message)" } ?? problem.message })
+                }
+            }
+        }
+        return arriving
     }
 }

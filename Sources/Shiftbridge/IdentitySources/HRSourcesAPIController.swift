@@ -21,10 +21,10 @@ struct HRSourcesAPIController {
         let path: String?
         let pattern: String?
         let url: String?
-        let format: String?
+        let format: ReportFormat?
         let records: String?
         let columns: [String: String]?
-        let auth: String?
+        let auth: ReportAuth?
         let user: String?
         let subdomain: String?
         let base_url: String?
@@ -35,9 +35,19 @@ struct HRSourcesAPIController {
         let last_message: String?
         let failing_since: Date?
         let next_run_at: Date
+        /// Set (and the kind's fields absent) when its stored settings cannot be read.
+        let unreadable: ErrorBody.Detail?
 
-        init(_ source: HRSource) throws {
-            let settings = source.settings
+        /// One source's answer; `marking`: a list marks an unreadable one instead of failing.
+        init(_ source: HRSource, marking: Bool = false) throws {
+            let settings: HRSourceSettings
+            do {
+                settings = try source.settings
+                unreadable = nil
+            } catch let error as UnreadableRecord where marking {
+                settings = HRSourceSettings()
+                unreadable = .init(message: error.description, code: "unreadable_record")
+            }
             id = try source.requireID()
             name = source.name
             kind = source.kind
@@ -65,7 +75,7 @@ struct HRSourcesAPIController {
 
     func list(req: Request) async throws -> SourceList {
         _ = try req.requireAdmin()
-        return SourceList(sources: try await req.services.hrSources(req.db).list().map(SourceDTO.init))
+        return SourceList(sources: try await req.services.hrSources(req.db).list().map { try SourceDTO($0, marking: true) })
     }
 
     func create(req: Request) async throws -> Response {

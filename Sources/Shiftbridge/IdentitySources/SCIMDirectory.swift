@@ -121,7 +121,7 @@ struct SCIMDirectory {
         // Kept, but not an employee until an email names them in PagerDuty (Settings → SCIM counts them).
         guard EmailAddress.isValid(employee.email) else { return [] }
         let now = clock.now()
-        try await EmployeeImporter.recordPushed(employee, actor: "scim:\(token.name)", at: now, on: db, clock: clock)
+        try await EmployeeImporter.recordPushed(employee, origin: .scim(token: token.name), at: now, on: db, clock: clock)
         guard previouslyActive == false && user.active else { return [] }
         do {
             let waiting = try await ProvisioningItem.query(on: db).filter(\.$employeeID == user.employeeID).filter(\.$action == .delete)
@@ -131,7 +131,7 @@ struct SCIMDirectory {
                 item.reason = "Cancelled: reactivated over SCIM before the deletion was applied"
                 item.updatedAt = now
                 try await item.save(on: db)
-                try await AuditEvent.record(on: db, at: now, actor: "scim:\(token.name)", .provisioningDeleteCancelled, .provisioning(item.employeeID),
+                try await AuditEvent.record(on: db, at: now, actor: ImportOrigin.scim(token: token.name).actor, .provisioningDeleteCancelled, .provisioning(item.employeeID),
                                             after: "deletion of \(item.email) cancelled: reactivated")
             }
             return Set(waiting.map { $0.$run.id })

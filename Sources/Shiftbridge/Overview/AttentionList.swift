@@ -32,10 +32,10 @@ struct AttentionList {
                 items.append(.init(message: "\(Set(unlinked).count) person(s) on rotations match nobody in People", link: "/people", action: "Open People"))
             }
             let outputs = try await SlackOutput.query(on: db).filter(\.$rotation.$id ~~ ids).all()
-            let stale = try await SlackTarget.query(on: db).filter(\.$key ~~ Array(Set(outputs.flatMap(\.targetKeys)))).filter(\.$staleSince != nil).all()
+            let stale = try await SlackTarget.query(on: db).filter(\.$key ~~ Array(Set(outputs.flatMap(\.targetKeys))).map(\.stored)).filter(\.$staleSince != nil).all()
             for output in outputs {
                 guard let rotation = byID[output.$rotation.id] else { continue }
-                if let problem = stale.first(where: { output.targetKeys.contains($0.key) })?.problemList.first {
+                if let problem = stale.first(where: { output.targetKeys.contains($0.typedKey) })?.problemList.first {
                     items.append(.init(message: "\(rotation.code) in Slack: \(problem)", link: "/rotations/\(rotation.code)#slack-outputs", action: "Open outputs"))
                 }
             }

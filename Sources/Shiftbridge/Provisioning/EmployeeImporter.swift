@@ -17,7 +17,7 @@ struct EmployeeImporter {
 
     /// Imports a whole HR export, or nothing. `canonical`: the CSV was made here from a report
     /// (BambooHR, a JSON report), so it has the default headers, commas and status words.
-    func importCSV(_ data: Data, actor: String, canonical: Bool = false) async throws -> ProvisioningImport {
+    func importCSV(_ data: Data, origin: ImportOrigin, canonical: Bool = false) async throws -> ProvisioningImport {
         let settings = try await configuration.settings()
         let parsed = EmployeeImport.decode(data, encoding: canonical ? .utf8 : settings.encoding).flatMap {
             canonical ? EmployeeImport.parse($0)
@@ -35,16 +35,16 @@ struct EmployeeImporter {
         let now = clock.now()
         let clock = clock
         let record = try await db.transaction { db in
-            try await Self.store(employees, actor: actor, at: now, on: db, clock: clock)
+            try await Self.store(employees, origin: origin, at: now, on: db, clock: clock)
         }
         dutyCache.removeAll()
         return record
     }
 
-    private static func store(_ employees: [Employee], actor: String, at now: Date, on db: any Database, clock: any AppClock) async throws -> ProvisioningImport {
+    private static func store(_ employees: [Employee], origin: ImportOrigin, at now: Date, on db: any Database, clock: any AppClock) async throws -> ProvisioningImport {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let record = ProvisioningImport(actor: actor, rows: employees.count, at: now)
+        let record = ProvisioningImport(origin: origin, rows: employees.count, at: now)
         try await record.create(on: db)
         let importID = try record.requireID()
         var existing = Dictionary(try await EmployeeRecord.query(on: db).all().map { ($0.employeeID, $0) }, uniquingKeysWith: { first, _ in first })
@@ -82,20 +82,20 @@ struct EmployeeImporter {
         try await BulkInsert.rows(into: EmployeeChange.schema, columns: ["id", "employee_id", "import_id", "status", "data", "recorded_at"], changes, on: db)
         try await record.save(on: db)
         try await PeopleDirectory(db: db, clock: clock).syncFromHR(employees.filter { $0.status != .terminated })
-        try await AuditEvent.record(on: db, at: now, actor: actor, .provisioningImported, .provisioning("import"), after: record.summary)
+        try await AuditEvent.record(on: db, at: now, actor: origin.actor, .provisioningImported, .provisioning("import"), after: record.summary)
         return record
     }
 
     /// One employee as an identity provider pushed them, recorded as a CSV row would be (the
     /// record, its history, the people directory), in the caller's transaction. Pushes are
     /// gathered into one import per actor and hour, so the import list stays readable.
-    static func recordPushed(_ employee: Employee, actor: String, at now: Date, on db: any Database, clock: any AppClock) async throws {
+    static func recordPushed(_ employee: Employee, origin: ImportOrigin, at now: Date, on db: any Database, clock: any AppClock) async throws {
         let record: ProvisioningImport
-        if let recent = try await ProvisioningImport.query(on: db).filter(\.$actor == actor).filter(\.$createdAt > now.addingTimeInterval(-3600))
+        if let recent = try await ProvisioningImport.query(on: db).filter(\.$actor == origin.actor).filter(\.$createdAt > now.addingTimeInterval(-3600))
             .sort(\.$createdAt, .descending).first() {
             record = recent
         } else {
-            record = ProvisioningImport(actor: actor, rows: 0, at: now)
+            record = ProvisioningImport(origin: origin, rows: 0, at: now)
             try await record.create(on: db)
         }
         let encoder = JSONEncoder()

@@ -22,5 +22,7 @@ final class EmployeeRecord: Model, @unchecked Sendable {
 
     init() {}
 
-    var employee: Employee? { try? JSONDecoder().decode(Employee.self, from: Data(data.utf8)) }
+    var employee: Employee {
+        get throws { try StoredJSON.decode(Employee.self, from: data, table: Self.schema, id: id, field: "data") }
+    }
 }

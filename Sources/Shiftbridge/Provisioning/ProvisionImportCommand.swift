@@ -15,7 +15,7 @@ struct ProvisionImportCommand: AsyncCommand {
         }
         let services = context.application.services
         do {
-            let record = try await services.employeeImporter(services.db).importCSV(data, actor: "cli")
+            let record = try await services.employeeImporter(services.db).importCSV(data, origin: .upload(by: "cli"))
             context.console.print("Imported \(record.rows) employees: \(record.added) added, \(record.changed) changed, \(record.unchanged) unchanged, \(record.absent) no longer in the file.")
         } catch let error as AppError {
             for problem in error.problems ?? [] {

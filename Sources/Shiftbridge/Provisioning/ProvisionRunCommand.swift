@@ -58,7 +58,12 @@ struct ProvisionRunCommand: AsyncCommand {
         var lines: [String] = []
         var quiet: [String: Int] = [:]
         for item in items {
-            guard let planned = item.planned, [.create, .rehire, .update, .delete].contains(planned.action) else {
+            let planned: ProvisioningPlanner.Item?
+            do { planned = try item.planned } catch {
+                quiet["whose stored plan cannot be read", default: 0] += 1
+                continue
+            }
+            guard let planned, [.create, .rehire, .update, .delete].contains(planned.action) else {
                 quiet[item.state.words, default: 0] += 1
                 continue
             }

@@ -35,8 +35,8 @@ extension ProvisioningAPIController {
         let pagerduty_user_id: String?
         let attributes: [String: String]
 
-        init(_ record: EmployeeRecord) {
-            let employee = record.employee
+        init(_ record: EmployeeRecord) throws {
+            let employee: Employee? = try record.employee
             var attributes: [String: String] = [:]
             for key in Employee.canonicalAttributes { if let value = employee?.attribute(key) { attributes[key] = value } }
             for (key, value) in employee?.attributes ?? [:] { attributes[key] = value }
@@ -85,8 +85,8 @@ extension ProvisioningAPIController {
         let changes: [ProvisioningPlanner.FieldChange]
         let teams: [ProvisioningPlanner.TeamChange]
 
-        init(_ item: ProvisioningItem) {
-            let planned = item.planned
+        init(_ item: ProvisioningItem) throws {
+            let planned = try item.planned
             id = item.id
             employee_id = item.employeeID
             email = item.email
@@ -122,7 +122,7 @@ extension ProvisioningAPIController {
             let (report, progress) = try await runs.report(try run.requireID())
             return RunDTO(id: run.id, status: run.status, dry_run: run.dryRun, mode: run.mode, created_by: run.createdBy, created_at: run.createdAt,
                           finished_at: run.finishedAt, error: run.error, terminations_held: run.terminationsHeld, progress: progress, report: report,
-                          items: items?.map(ItemDTO.init))
+                          items: try items?.map(ItemDTO.init))
         }
     }
 }

@@ -30,7 +30,7 @@ struct ProvisioningAPIController {
             throw AppError(.unsupportedMediaType, code: "unsupported_media_type", "Send the HR export itself as the body, with Content-Type: text/csv")
         }
         guard let body = req.body.data, body.readableBytes > 0 else { throw AppError.invalidField("body", "send the CSV file as the request body (text/csv)") }
-        let record = try await req.services.employeeImporter(req.db).importCSV(Data(buffer: body), actor: user.email)
+        let record = try await req.services.employeeImporter(req.db).importCSV(Data(buffer: body), origin: .upload(by: user.email))
         return try await ImportDTO(record).encodeResponse(status: .created, for: req)
     }
 
@@ -41,13 +41,13 @@ struct ProvisioningAPIController {
 
     func employees(req: Request) async throws -> [String: [EmployeeDTO]] {
         _ = try req.requireAdmin()
-        return ["employees": try await req.services.employeeImporter(req.db).records().map(EmployeeDTO.init)]
+        return ["employees": try await req.services.employeeImporter(req.db).records().map { try EmployeeDTO($0) }]
     }
 
     func history(req: Request) async throws -> [String: [HistoryDTO]] {
         _ = try req.requireAdmin()
         let changes = try await req.services.employeeImporter(req.db).history(of: req.parameters.get("employee_id") ?? "")
-        return ["history": changes.map { HistoryDTO(import_id: $0.$importRecord.id, status: $0.status, recorded_at: $0.recordedAt, data: $0.employee) }]
+        return ["history": try changes.map { HistoryDTO(import_id: $0.$importRecord.id, status: $0.status, recorded_at: $0.recordedAt, data: try $0.employee) }]
     }
 
     // MARK: Rules and settings

@@ -66,9 +66,14 @@ struct ProvisioningApplier {
     }
 
     private func perform(_ item: ProvisioningItem, client: PagerDutyClient, from: String?) async throws {
-        guard let planned = item.planned else {
+        let planned: ProvisioningPlanner.Item
+        do {
+            guard let stored = try item.planned else { throw UnreadableRecord(table: ProvisioningItem.schema, id: item.id?.uuidString ?? "", field: "plan", reason: "no plan stored") }
+            planned = stored
+        } catch let error as UnreadableRecord {
+            // Never applied from a guess: the item fails, saying what cannot be read.
             item.state = .failed
-            item.error = "the stored plan could not be read"
+            item.error = error.description
             item.finish(at: clock.now())
             try await item.save(on: db)
             return
@@ -205,8 +210,7 @@ struct ProvisioningApplier {
     /// When an identity provider last changed an employee (deletions included).
     private func latestPush() async throws -> Date? {
         try await EmployeeChange.query(on: db).join(ProvisioningImport.self, on: \EmployeeChange.$importRecord.$id == \ProvisioningImport.$id)
-            // Actors that start with "scim:" (";" follows ":"), a range an index can answer.
-            .filter(ProvisioningImport.self, \.$actor >= "scim:").filter(ProvisioningImport.self, \.$actor < "scim;")
+            .filter(ProvisioningImport.self, \.$origin == .scim)
             .max(\.$recordedAt)
     }
 }

@@ -46,7 +46,7 @@ struct ProvisioningController {
         case .url?:
             input.url = given(form.url)
             input.records = given(form.records)
-            input.format = input.records == nil ? "csv" : "json"
+            input.format = input.records == nil ? .csv : .json
             if let secret = given(form.secret) {
                 input.auth = given(form.user).map { .init(basic: .init(user: $0, password: secret)) } ?? .init(bearer: secret)
             }
@@ -105,11 +105,17 @@ struct ProvisioningController {
             preview: .init(rules, employees: employees, processAll: settings.processAll),
             runs: runRows, connected: try await PagerDutyConnection.current(on: req.db) != nil,
             sources: try await req.services.hrSources(req.db).list().map {
-                let settings = $0.settings
-                let target = switch $0.kind {
-                case .folder: "\(settings.path ?? "") (\(settings.pattern ?? "*.csv"))"
-                case .url: settings.url ?? ""
-                case .bamboohr: "\(settings.subdomain ?? "").bamboohr.com"
+                // A source whose settings cannot be read is listed, marked.
+                let target: String
+                do {
+                    let settings = try $0.settings
+                    target = switch $0.kind {
+                    case .folder: "\(settings.path ?? "") (\(settings.pattern ?? "*.csv"))"
+                    case .url: settings.url ?? ""
+                    case .bamboohr: "\(settings.subdomain ?? "").bamboohr.com"
+                    }
+                } catch let error as UnreadableRecord {
+                    target = "unreadable: \(error.reason)"
                 }
                 return .init(id: try $0.requireID().uuidString, name: $0.name, kind: $0.kind, target: target, lastRunAt: $0.lastRunAt,
                              lastResult: $0.lastResult, lastMessage: $0.lastMessage, nextRunAt: $0.nextRunAt)
@@ -132,7 +138,7 @@ struct ProvisioningController {
             return try await render(req, error: "Choose the CSV export to import.", status: .unprocessableEntity)
         }
         do {
-            let record = try await req.services.employeeImporter(req.db).importCSV(Data(buffer: file.data), actor: user.email)
+            let record = try await req.services.employeeImporter(req.db).importCSV(Data(buffer: file.data), origin: .upload(by: user.email))
             req.flash(.success, "Imported \(record.rows) employees: \(record.added) added, \(record.changed) changed, \(record.unchanged) unchanged, \(record.absent) no longer in the file.")
             return req.redirect(to: "/provisioning")
         } catch let error as AppError {

@@ -6,7 +6,9 @@ final class ProvisioningImport: Model, @unchecked Sendable {
     static let schema = "provisioning_imports"
 
     @ID(key: .id) var id: UUID?
+    /// Who, as the audit log names them (`ImportOrigin.actor`).
     @Field(key: "actor") var actor: String
+    @Enum(key: "origin") var origin: ImportOrigin.Kind
     @Field(key: "rows") var rows: Int
     @Field(key: "added") var added: Int
     @Field(key: "changed") var changed: Int
@@ -17,8 +19,9 @@ final class ProvisioningImport: Model, @unchecked Sendable {
 
     init() {}
 
-    init(actor: String, rows: Int, at now: Date) {
-        self.actor = actor
+    init(origin: ImportOrigin, rows: Int, at now: Date) {
+        self.actor = origin.actor
+        self.origin = origin.kind
         self.rows = rows
         added = 0
         changed = 0

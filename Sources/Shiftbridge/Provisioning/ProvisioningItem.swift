@@ -36,11 +36,20 @@ final class ProvisioningItem: Model, @unchecked Sendable {
         claimedUntil = nil
     }
 
-    var planned: ProvisioningPlanner.Item? { try? JSONDecoder().decode(ProvisioningPlanner.Item.self, from: Data(plan.utf8)) }
+    /// The planned change; nil for skipped and unchanged items, which store none.
+    var planned: ProvisioningPlanner.Item? {
+        get throws { plan.isEmpty ? nil : try StoredJSON.decode(ProvisioningPlanner.Item.self, from: plan, table: Self.schema, id: id, field: "plan") }
+    }
 
     /// "name: Ann → Anne; team Ops as manager": what the item changes, in one line.
     var changeSummary: String {
-        guard let planned else { return "" }
+        let planned: ProvisioningPlanner.Item
+        do {
+            guard let stored = try self.planned else { return "" }
+            planned = stored
+        } catch {
+            return "(the stored plan cannot be read)"
+        }
         let fields = planned.changes.map { "\($0.field): \($0.before.map { "\($0) → " } ?? "")\($0.after ?? "")" }
         let teams = planned.teams.map { change in change.role.map { "team \(change.team) as \($0)" } ?? "leave team \(change.team)" }
         return (fields + teams).joined(separator: "; ")

@@ -13,20 +13,21 @@ extension SlackDelivery {
         var staleSince: Date?
     }
 
-    static func wanted(for target: SlackTarget, outputs: [SlackOutput], facts: SlackDutyFacts, at now: Date) -> WantedMembers {
+    /// Throws when an output feeding the group cannot be read: the group is then left alone.
+    static func wanted(for target: SlackTarget, outputs: [SlackOutput], facts: SlackDutyFacts, at now: Date) throws -> WantedMembers {
         var wanted = WantedMembers()
         func add(_ email: String) {
             if let id = facts.links[email] { wanted.ids.insert(id) } else { wanted.unlinked.insert(email) }
         }
         for output in outputs {
             let rotationID = output.$rotation.id
-            if output.onDutyUsergroup.map(SlackTarget.usergroupKey) == target.key {
+            if output.onDutyUsergroup.map(SlackTargetKey.usergroup) == target.typedKey {
                 let duty = facts.onDuty(rotationID, at: now)
                 duty.emails.forEach(add)
-                output.permanentMembers.forEach(add)
+                try output.permanentMembers.forEach(add)
                 if let stale = duty.stale { wanted.staleSince = min(wanted.staleSince ?? stale, stale) }
             }
-            if output.rosterUsergroup.map(SlackTarget.usergroupKey) == target.key {
+            if output.rosterUsergroup.map(SlackTargetKey.usergroup) == target.typedKey {
                 (facts.rosters[rotationID] ?? []).forEach(add)
             }
         }
@@ -35,13 +36,26 @@ extension SlackDelivery {
 
     func applyGroup(_ target: SlackTarget, groups: [SlackUsergroup], outputs: [SlackOutput], facts: SlackDutyFacts, pair: SlackClients.Pair) async throws {
         let now = clock.now()
-        var wanted = Self.wanted(for: target, outputs: outputs, facts: facts, at: now)
+        var wanted: WantedMembers
+        let lastApplied: Set<String>?
+        do {
+            wanted = try Self.wanted(for: target, outputs: outputs, facts: facts, at: now)
+            lastApplied = try target.appliedMembers
+        } catch let error as UnreadableRecord {
+            // What the group should hold is not known: it keeps what it has, and says why.
+            target.problems = error.description
+            target.staleSince = target.staleSince ?? now
+            target.dirty = false
+            try await target.save(on: db)
+            unreadable.skip(error, by: "slack-delivery")
+            return
+        }
         // A rotation whose PagerDuty read failed may add people, never take them away.
-        if wanted.staleSince != nil, let applied = target.appliedMembers { wanted.ids.formUnion(applied) }
+        if wanted.staleSince != nil, let applied = lastApplied { wanted.ids.formUnion(applied) }
         let reference = target.reference
         let existing = groups.first { $0.id == (target.slackID ?? "") || $0.id == reference || $0.handle.lowercased() == reference.lowercased() }
         let decision = UsergroupDecision.decide(wanted: wanted.ids, current: existing.map { (Set($0.users ?? []), $0.isEnabled) },
-                                                lastApplied: target.appliedMembers)
+                                                lastApplied: lastApplied)
         let members = wanted.ids.sorted()
         var group = existing
         do {

@@ -15,6 +15,7 @@ struct SlackDelivery {
     let directory: SlackDirectory
     let duty: RotationDuty
     let connector: SlackConnector
+    let unreadable: UnreadableRecords
     let logger: Logger
     /// A pass stops taking new targets after this long, so a burst paced by Slack's tiers
     /// does not hold the job for minutes; the rest stay dirty for the next pass.

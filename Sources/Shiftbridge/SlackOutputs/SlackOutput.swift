@@ -22,13 +22,14 @@ final class SlackOutput: Model, @unchecked Sendable {
     init() {}
 
     var permanentMembers: [String] {
-        get { (try? JSONDecoder().decode([String].self, from: Data(permanentMembersJSON.utf8))) ?? [] }
-        set { permanentMembersJSON = String(decoding: (try? JSONEncoder().encode(newValue)) ?? Data("[]".utf8), as: UTF8.self) }
+        get throws { try StoredJSON.decode([String].self, from: permanentMembersJSON, table: Self.schema, id: id, field: "permanent_members") }
     }
 
+    func store(permanentMembers: [String]) { permanentMembersJSON = StoredJSON.encode(permanentMembers) }
+
     /// The group and topic targets this output feeds, by key.
-    var targetKeys: [String] {
-        [onDutyUsergroup.map(SlackTarget.usergroupKey), rosterUsergroup.map(SlackTarget.usergroupKey), topicTemplate == nil ? nil : channel.map(SlackTarget.topicKey)]
+    var targetKeys: [SlackTargetKey] {
+        [onDutyUsergroup.map(SlackTargetKey.usergroup), rosterUsergroup.map(SlackTargetKey.usergroup), topicTemplate == nil ? nil : channel.map(SlackTargetKey.topic)]
             .compactMap { $0 }
     }
 }

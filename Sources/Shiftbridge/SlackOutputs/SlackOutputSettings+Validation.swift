@@ -131,7 +131,7 @@ extension SlackOutputSettings {
         return SlackOutputPermission.decide(
             groups: [.init(field: "on_duty_usergroup", wanted: input.on_duty_usergroup, previous: existing?.onDutyUsergroup),
                      .init(field: "roster_usergroup", wanted: input.roster_usergroup, previous: existing?.rosterUsergroup)],
-            channel: (input.channel, existing?.channel), permanentMembers: (input.permanent_members ?? [], existing?.permanentMembers ?? []),
+            channel: (input.channel, existing?.channel), permanentMembers: (input.permanent_members ?? [], (try existing?.permanentMembers) ?? []),
             facts: .init(isAdministrator: editor.isAdministrator, madeForThisRotation: madeHere, claimedElsewhere: claimed, inSlack: inSlack,
                          ownerInChannel: ownerInChannel, roster: roster))
     }

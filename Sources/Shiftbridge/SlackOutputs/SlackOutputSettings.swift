@@ -22,28 +22,28 @@ struct SlackOutputSettings {
             return SlackOutputsDTO(permanent_members: [], state: .init(usergroups: [:], groups: [], topic: nil, last_success_at: nil, stale_since: nil,
                                                                        problems: [], linked: linked, members: roster.count))
         }
-        let targets = try await SlackTarget.query(on: db).filter(\.$key ~~ output.targetKeys).all()
-        let byKey = Dictionary(targets.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        let groups = [output.onDutyUsergroup, output.rosterUsergroup].compactMap { $0 }.map { reference -> SlackOutputsDTO.GroupState in
-            let target = byKey[SlackTarget.usergroupKey(reference)]
-            return .init(usergroup: reference, id: target?.slackID, members: (target?.appliedMembers ?? []).sorted(), last_success_at: target?.lastSuccessAt,
+        let targets = try await SlackTarget.query(on: db).filter(\.$key ~~ output.targetKeys.map(\.stored)).all()
+        let byKey = Dictionary(targets.map { ($0.typedKey, $0) }, uniquingKeysWith: { a, _ in a })
+        let groups = try [output.onDutyUsergroup, output.rosterUsergroup].compactMap { $0 }.map { reference -> SlackOutputsDTO.GroupState in
+            let target = byKey[.usergroup(reference)]
+            return .init(usergroup: reference, id: target?.slackID, members: ((try target?.appliedMembers) ?? []).sorted(), last_success_at: target?.lastSuccessAt,
                          stale_since: target?.staleSince, pending: target?.dirty ?? true)
         }
         let topic = output.topicTemplate == nil ? nil : output.channel.map { channel -> SlackOutputsDTO.TopicState in
-            let target = byKey[SlackTarget.topicKey(channel)]
+            let target = byKey[.topic(channel)]
             return .init(channel: channel, topic: target?.applied, last_success_at: target?.lastSuccessAt, pending: target?.dirty ?? true)
         }
         var problems = targets.flatMap(\.problemList)
         let failed = try await SlackMessage.query(on: db).filter(\.$rotationID == rotationID).filter(\.$status == .failed)
             .sort(\.$createdAt, .descending).first()
         if let failed { problems.append("A message could not be posted: \(failed.lastError ?? "unknown error")") }
-        let unlinked = output.permanentMembers.filter { facts.links[$0] == nil }
+        let unlinked = try output.permanentMembers.filter { facts.links[$0] == nil }
         if !unlinked.isEmpty, output.onDutyUsergroup != nil, !problems.contains(where: { $0.hasPrefix("Not linked") }) {
             problems.append("Not linked to Slack: \(unlinked.joined(separator: ", "))")
         }
         if let connection = try await SlackConnection.current(on: db) { problems = connection.problems + problems } else { problems.insert("Slack is not connected", at: 0) }
         return SlackOutputsDTO(
-            on_duty_usergroup: output.onDutyUsergroup, permanent_members: output.permanentMembers, roster_usergroup: output.rosterUsergroup,
+            on_duty_usergroup: output.onDutyUsergroup, permanent_members: try output.permanentMembers, roster_usergroup: output.rosterUsergroup,
             channel: output.channel, topic_template: output.topicTemplate, handoff_message_template: output.handoffMessageTemplate,
             dm_before_minutes: output.dmBeforeMinutes,
             state: .init(usergroups: Dictionary(groups.map { ($0.usergroup, $0.members) }, uniquingKeysWith: { a, _ in a }), groups: groups, topic: topic,
@@ -67,7 +67,7 @@ struct SlackOutputSettings {
             let output = existing ?? SlackOutput()
             output.$rotation.id = rotationID
             output.onDutyUsergroup = cleaned.on_duty_usergroup
-            output.permanentMembers = cleaned.permanent_members ?? []
+            output.store(permanentMembers: cleaned.permanent_members ?? [])
             output.rosterUsergroup = cleaned.roster_usergroup
             output.channel = cleaned.channel
             output.topicTemplate = cleaned.topic_template
@@ -78,12 +78,12 @@ struct SlackOutputSettings {
             try await output.save(on: db)
             // Saving takes the topic back from a hand edit.
             if let channel = cleaned.channel, cleaned.topic_template != nil {
-                try await SlackTarget.query(on: db).filter(\.$key == SlackTarget.topicKey(channel)).set(\.$applied, to: nil).update()
+                try await SlackTarget.query(on: db).filter(\.$key == SlackTargetKey.topic(channel).stored).set(\.$applied, to: nil).update()
             }
             // Groups no longer named are worked out again too (without this rotation).
             try await SlackTarget.markDirty(previousKeys + output.targetKeys, at: now, now: true, on: db)
             // New handles are made for this rotation: its owners may keep using them.
-            let reserved = reserve.map { SlackTarget.usergroupKey($0) }
+            let reserved = reserve.map { SlackTargetKey.usergroup($0).stored }
             if !reserved.isEmpty {
                 try await SlackTarget.query(on: db).filter(\.$key ~~ reserved).filter(\.$createdForRotationID == nil)
                     .set(\.$createdForRotationID, to: rotationID).update()

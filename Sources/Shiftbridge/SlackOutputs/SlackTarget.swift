@@ -32,12 +32,15 @@ final class SlackTarget: Model, @unchecked Sendable {
 
     init() {}
 
-    static func usergroupKey(_ reference: String) -> String { "usergroup:" + reference.lowercased().trimmingPrefix("@") }
-    static func topicKey(_ channel: String) -> String { "topic:" + channel }
+    /// What it is, typed (its `key` column is this, stored).
+    var typedKey: SlackTargetKey { SlackTargetKey(kind: kind, reference: reference) }
 
+    /// The members last applied to a group (nil before the first time).
     var appliedMembers: Set<String>? {
-        guard kind == .usergroup, let applied else { return nil }
-        return Set((try? JSONDecoder().decode([String].self, from: Data(applied.utf8))) ?? [])
+        get throws {
+            guard kind == .usergroup, let applied else { return nil }
+            return Set(try StoredJSON.decode([String].self, from: applied, table: Self.schema, id: id, field: "applied"))
+        }
     }
 
     var problemList: [String] { problems.map { $0.split(separator: "\n").map(String.init) } ?? [] }
@@ -50,22 +53,21 @@ final class SlackTarget: Model, @unchecked Sendable {
     /// Marks `keys` for the next delivery pass, creating targets met for the first time. A
     /// target already waiting keeps its time (a backoff or `Retry-After` still holds) unless
     /// `now` says an admin changed something and wants it tried at once.
-    static func markDirty(_ keys: [String], at: Date, now: Bool = false, on db: any Database) async throws {
+    static func markDirty(_ keys: [SlackTargetKey], at: Date, now: Bool = false, on db: any Database) async throws {
         let unique = Array(Set(keys))
         guard !unique.isEmpty else { return }
-        let existing = try await SlackTarget.query(on: db).filter(\.$key ~~ unique).all()
+        let existing = try await SlackTarget.query(on: db).filter(\.$key ~~ unique.map(\.stored)).all()
         for target in existing where !target.dirty || now {
             target.dirty = true
             target.nextAttemptAt = at
             target.attempts = 0
             try await target.save(on: db)
         }
-        for key in Set(unique).subtracting(existing.map(\.key)) {
+        for key in Set(unique).subtracting(existing.map(\.typedKey)) {
             let target = SlackTarget()
-            target.key = key
-            let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
-            target.kind = parts[0] == "topic" ? .topic : .usergroup
-            target.reference = parts.count > 1 ? parts[1] : ""
+            target.key = key.stored
+            target.kind = key.kind
+            target.reference = key.reference
             target.dirty = true
             target.nextAttemptAt = at
             target.attempts = 0

@@ -26,5 +26,6 @@ enum AppMigrations {
         CreateHRSources(),
         GuardSlackDelivery(),
         TypedDutyMembers(),
+        AddImportOrigin(),
     ]
 }
