@@ -7,9 +7,10 @@ import Testing
 /// reports leave a reserve, and the last minute's spending is counted by purpose.
 @Suite struct RequestPacerTests {
     @Test func handoffReadsGoBeforeReportsWhenTheBudgetIsShort() async throws {
-        // 120 a minute (one every 500 ms) and a burst of 5: the burst goes at once, the rest
-        // queue; the next slot is half a second away, long after every waiter has queued.
-        let pacer = RequestPacer(requestsPerMinute: 120, burst: 5)
+        // 60 a minute (one a second) and a burst of 5: the burst goes at once, the rest queue;
+        // the next slot is a second away, long after every waiter has queued (even on a busy
+        // machine, where starting a task may take a few hundred milliseconds).
+        let pacer = RequestPacer(requestsPerMinute: 60, burst: 5)
         for _ in 0..<5 { try await pacer.acquire(priority: .handoff) }
         let order = NIOLockedValueBox<[RequestPriority]>([])
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -19,7 +20,7 @@ import Testing
                     order.withLockedValue { $0.append(.report) }
                 }
             }
-            try await Task.sleep(for: .milliseconds(250))
+            try await Task.sleep(for: .milliseconds(300))
             for _ in 0..<3 {
                 group.addTask {
                     try await pacer.acquire(priority: .handoff)

@@ -22,11 +22,14 @@ package func configure(_ app: Application, config: AppConfig, parts: AppParts = 
                 throw AppConfig.InvalidSetting(name: path, problem: "could not create the database file; check the data directory's permissions")
             }
         }
-        app.databases.use(DatabaseConfigurationFactory { SQLiteWriteTransactions(base: DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: .seconds(30)).make()) },
+        app.databases.use(DatabaseConfigurationFactory {
+                              AppTransactions(base: DatabaseConfigurationFactory.sqlite(.file(path), connectionPoolTimeout: .seconds(30)).make(), immediate: true)
+                          },
                           as: .sqlite)
         try await prepareSQLite(app)
     case .postgres(let url):
-        try app.databases.use(.postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30)), as: .psql)
+        let postgres = try DatabaseConfigurationFactory.postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: .seconds(30))
+        app.databases.use(DatabaseConfigurationFactory { AppTransactions(base: postgres.make(), immediate: false) }, as: .psql)
     }
 
     let previousKeys = config.previousSecretKeys.compactMap { Data(base64Encoded: $0) }.map { SymmetricKey(data: $0) }
@@ -79,7 +82,7 @@ func registerCommands(_ app: Application, jobs: JobRunner? = nil, jobsEnabled: B
 
 /// SQLite answers "database is locked" at once when two connections (one per event loop)
 /// write together: every connection waits for the lock instead (busy_timeout; transactions
-/// take it first, see `SQLiteWriteTransactions`), and the write-ahead log lets readers and
+/// take it first, see `AppTransactions`), and the write-ahead log lets readers and
 /// a writer work side by side.
 func prepareSQLite(_ app: Application) async throws {
     for eventLoop in app.eventLoopGroup.makeIterator() {

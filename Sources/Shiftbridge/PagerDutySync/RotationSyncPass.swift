@@ -61,7 +61,8 @@ struct RotationSyncPass {
         let urgent = decision.due.count - decision.refreshes
         for (index, id) in decision.due.enumerated() {
             guard let rotation = byID[id],
-                  try await Leases.acquire("rotation-sync:\(id)", ttl: ChangeFeed.interval - 5, on: db, holder: holder, now: now) else { continue }
+                  // Stamped when taken: a long pass must not hand out leases already expired.
+                  try await Leases.acquire("rotation-sync:\(id)", ttl: ChangeFeed.interval - 5, on: db, holder: holder, now: clock.now()) else { continue }
             await sync.sync(rotation, priority: index < urgent ? .handoff : .sync)
             synced += 1
         }

@@ -12,7 +12,7 @@ enum Leases {
 
     /// Takes or renews `name` for `ttl` seconds; false while another holder has it.
     static func acquire(_ name: String, ttl: TimeInterval, on db: any Database, holder: String, now: Date) async throws -> Bool {
-        guard let sql = db as? any SQLDatabase else { return true }
+        guard let sql = db as? any SQLDatabase else { throw Unsupported() }
         let expires = now.addingTimeInterval(ttl)
         // One statement either way, so two instances cannot both win.
         try await sql.raw("""
@@ -22,6 +22,11 @@ enum Leases {
             """).run()
         let current = try await Lease.find(name, on: db)
         return current?.holder == holder
+    }
+
+    /// A database that cannot take a lease in one statement grants none (never every caller).
+    struct Unsupported: Error, CustomStringConvertible {
+        var description: String { "this database cannot hold leases (it speaks no SQL)" }
     }
 
     static func release(_ name: String, on db: any Database, holder: String) async throws {

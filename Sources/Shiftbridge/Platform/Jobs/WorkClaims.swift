@@ -11,7 +11,7 @@ enum WorkClaims {
     /// Claims row `id` of `table` for `holder` until `until`, if `condition` still holds and
     /// no live claim exists. True when this caller got it.
     static func claim(_ table: String, id: UUID, holder: String, until: Date, now: Date, condition: SQLQueryString, on db: any Database) async throws -> Bool {
-        guard let sql = db as? any SQLDatabase else { return true }
+        guard let sql = db as? any SQLDatabase else { throw Leases.Unsupported() }
         let claimed = try await sql.raw("""
             UPDATE \(ident: table) SET claimed_by = \(bind: holder), claimed_until = \(bind: until)
             WHERE id = \(bind: id) AND (claimed_until IS NULL OR claimed_until < \(bind: now)) AND \(condition)
