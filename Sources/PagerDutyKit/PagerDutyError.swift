@@ -25,6 +25,15 @@ public enum PagerDutyError: Error, Sendable, Equatable, CustomStringConvertible 
     case oauth(error: String, description: String)
     case unexpectedStatus(Int, message: String)
 
+    /// PagerDuty did not answer usefully (down, unreachable, overloaded, garbled): a reason
+    /// to wait before asking again, not to change anything.
+    public var isOutage: Bool {
+        switch self {
+        case .server, .transport, .malformedResponse, .rateLimited: true
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .unauthorized(let message): "PagerDuty rejected the credentials (401): \(message)"

@@ -67,6 +67,9 @@ struct PagerDutyClients {
         configuration.priority = priority
         // The dashboard's reads (a GET never writes) count only in this instance's budget.
         if priority != .report { configuration.ledger = DatabaseRequestLedger(db: db) }
+        // Background reads retry once within a pass; beyond that the pass backs off as a whole
+        // (`ChangeFeed.recordOutage`), so an outage costs fewer requests than a healthy minute.
+        if priority == .handoff || priority == .sync { configuration.maxAttempts = 2 }
         if quick {
             // Validation answers a person waiting on a form: one try, soon over.
             configuration.maxAttempts = 1

@@ -13,6 +13,8 @@ actor ChangeFeed {
         case notYetDue
         /// The credential cannot read audit records: poll `/oncalls` instead.
         case unavailable
+        /// PagerDuty failed to answer: nothing is read until the outage backoff has passed.
+        case failing
     }
 
     static let interval: TimeInterval = 60
@@ -33,6 +35,28 @@ actor ChangeFeed {
         return max(Self.refreshInterval, Double(rotations) * 60 / Self.maxRefreshesPerMinute)
     }
 
+    /// While PagerDuty fails: passes wait this long, doubling from `outageBackoff` up to
+    /// `maxOutageBackoff`, so an outage costs fewer requests than a healthy minute.
+    static let outageBackoff: TimeInterval = 90
+    static let maxOutageBackoff: TimeInterval = 300
+    private var outageFailures = 0
+    private var quietUntil: Date?
+
+    /// Whether passes must wait out an outage now.
+    func backingOff(now: Date) -> Bool { quietUntil.map { now < $0 } ?? false }
+
+    /// A pass found PagerDuty failing: the next one waits longer.
+    func recordOutage(now: Date) {
+        outageFailures += 1
+        quietUntil = now.addingTimeInterval(min(Self.maxOutageBackoff, Self.outageBackoff * pow(2, Double(outageFailures - 1))))
+    }
+
+    /// PagerDuty answered: passes run at their own pace again.
+    func recordAnswer() {
+        outageFailures = 0
+        quietUntil = nil
+    }
+
     private var lastRead: Date?
     private var unavailableUntil: Date?
     /// Records already acted on: the overlap between reads must not count them twice.
@@ -50,6 +74,8 @@ actor ChangeFeed {
     func reset() {
         lastRead = nil
         unavailableUntil = nil
+        outageFailures = 0
+        quietUntil = nil
         seen = []
         lastScan = nil
         lastOnCallPoll = nil
@@ -68,6 +94,7 @@ actor ChangeFeed {
             let since = (lastRead ?? now.addingTimeInterval(-Self.interval)).addingTimeInterval(-10)
             let records = try await client.auditRecords(since: since, rootResourceTypes: ["schedules", "users", "escalation_policies"]).collect()
             lastRead = now
+            recordAnswer()
             let fresh = records.filter { !seen.contains($0.id) }
             seen = Set(records.map(\.id))
             var schedules = Set<String>()
@@ -91,11 +118,11 @@ actor ChangeFeed {
             default:
                 // A passing failure: the next look starts from the last good read, so nothing is missed.
                 logger.warning("reading PagerDuty audit records failed", metadata: ["error": "\(String(describing: error).prefix(120))"])
-                return .notYetDue
+                return error.isOutage ? .failing : .notYetDue
             }
         } catch {
             logger.warning("reading PagerDuty audit records failed", metadata: ["error": "\(String(describing: error).prefix(120))"])
-            return .notYetDue
+            return .failing
         }
     }
 
@@ -105,7 +132,7 @@ actor ChangeFeed {
         let news = switch changes {
         case .following: true
         case .unavailable: onCallPollDue(now: now)
-        case .notYetDue: false
+        case .notYetDue, .failing: false
         }
         if news || lastScan.map({ now.timeIntervalSince($0) >= 5 || now < $0 }) ?? true {
             lastScan = now
@@ -118,7 +145,10 @@ actor ChangeFeed {
         lastOnCallPoll.map { now.timeIntervalSince($0) >= Self.interval || now < $0 } ?? true
     }
 
-    func onCallPollSucceeded(now: Date) { lastOnCallPoll = now }
+    func onCallPollSucceeded(now: Date) {
+        lastOnCallPoll = now
+        recordAnswer()
+    }
 
     /// How many rotations may be refreshed now so that each is refreshed about hourly, evenly
     /// over time rather than all in the minute their hour is up.

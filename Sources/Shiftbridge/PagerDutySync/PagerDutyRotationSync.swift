@@ -22,6 +22,8 @@ struct PagerDutyRotationSync {
     enum Outcome: Equatable {
         case synced(changedDuty: Bool)
         case stale(String)
+        /// PagerDuty did not answer (down, unreachable, overloaded): marked stale, and a sign to wait.
+        case unreachable(String)
         case sourceMissing
     }
 
@@ -115,7 +117,8 @@ struct PagerDutyRotationSync {
         } catch {
             await clients.record(.failure(error))
             let message = (error as? PagerDutyError)?.description ?? String(describing: error)
-            return await markStale(rotation, message, now: now)
+            let outcome = await markStale(rotation, message, now: now)
+            return (error as? PagerDutyError)?.isOutage == true ? .unreachable(message) : outcome
         }
     }
 
@@ -213,6 +216,7 @@ struct PagerDutyRotationSync {
             // nobody for the announcement (the read itself is whole).
             let previous = (try? state.onDuty) ?? []
             state.syncedAt = now
+            state.attemptedAt = now
             state.staleSince = nil
             state.lastError = nil
             state.sourceMissing = false
@@ -229,6 +233,7 @@ struct PagerDutyRotationSync {
     private func markStale(_ rotation: Rotation, _ message: String, now: Date) async -> Outcome {
         await updateState(rotation) { state in
             state.staleSince = state.staleSince ?? now
+            state.attemptedAt = now
             state.lastError = String(message.prefix(500))
         }
         return .stale(message)
@@ -237,6 +242,7 @@ struct PagerDutyRotationSync {
     private func markMissing(_ rotation: Rotation, scheduleID: String, now: Date) async -> Outcome {
         await updateState(rotation) { state in
             state.staleSince = state.staleSince ?? now
+            state.attemptedAt = now
             state.sourceMissing = true
             state.lastError = "The PagerDuty schedule \(scheduleID) no longer exists; members are kept as they were."
         }

@@ -14,6 +14,8 @@ final class RotationSync: Model, @unchecked Sendable {
     /// Set on the first failed read after a good one; cleared by the next good one.
     @OptionalField(key: "stale_since") var staleSince: Date?
     @OptionalField(key: "last_error") var lastError: String?
+    /// The last read, or attempt to read (a failing rotation waits longer each time).
+    @OptionalField(key: "attempted_at") var attemptedAt: Date?
     @Field(key: "source_missing") var sourceMissing: Bool
     /// JSON of the held timeline's entries: the final schedule over the look-ahead window.
     @Field(key: "timeline") private var timelineJSON: String

@@ -26,8 +26,16 @@ struct RotationSyncPass {
     @discardableResult
     func run(holder: String) async throws -> Int {
         let now = clock.now()
+        // While PagerDuty fails, passes wait (doubling): an outage is not a storm. Handoffs go
+        // on from the held timelines meanwhile.
+        guard await !changeFeed.backingOff(now: now) else { return 0 }
         let client = try? await clients.client(for: .handoff)
         let changes = await changeFeed.poll(client, db: db, now: now, logger: logger)
+        if changes == .failing {
+            await changeFeed.recordOutage(now: now)
+            return 0
+        }
+        if case .following = changes { await clients.record(.success(())) }
         guard await changeFeed.scanDue(now: now, changes: changes) else { return 0 }
         var bound: [Rotation] = []
         var schedules: [UUID: RotationSchedule] = [:]
@@ -45,12 +53,12 @@ struct RotationSyncPass {
         let changed: Set<String> = switch changes {
         case .following(let schedules): schedules
         case .unavailable: await pollOnCalls(client, bound: bound, schedules: schedules, states: states, now: now)
-        case .notYetDue: []
+        case .notYetDue, .failing: []
         }
         let allowance = await changeFeed.refreshAllowance(rotations: bound.count, now: now)
         let decision = SyncScheduling.decide(
             bound.map { .init(id: $0.id!, scheduleIDs: schedules[$0.id!]?.pagerDutySourceIDs ?? [], syncedAt: states[$0.id!]?.syncedAt,
-                              staleSince: states[$0.id!]?.staleSince) },
+                              staleSince: states[$0.id!]?.staleSince, attemptedAt: states[$0.id!]?.attemptedAt) },
             changedSchedules: changed, refreshAllowance: allowance, now: now,
             syncInterval: ChangeFeed.interval, refreshInterval: await changeFeed.currentRefreshInterval(now: now, rotations: bound.count))
         await changeFeed.spendRefreshes(decision.refreshes)
@@ -63,8 +71,13 @@ struct RotationSyncPass {
             guard let rotation = byID[id],
                   // Stamped when taken: a long pass must not hand out leases already expired.
                   try await Leases.acquire("rotation-sync:\(id)", ttl: ChangeFeed.interval - 5, on: db, holder: holder, now: clock.now()) else { continue }
-            await sync.sync(rotation, priority: index < urgent ? .handoff : .sync)
+            let outcome = await sync.sync(rotation, priority: index < urgent ? .handoff : .sync)
             synced += 1
+            // PagerDuty stopped answering: the rest wait for the outage backoff, not each their own failure.
+            if case .unreachable = outcome {
+                await changeFeed.recordOutage(now: clock.now())
+                break
+            }
         }
         return synced
     }
@@ -88,8 +101,10 @@ struct RotationSyncPass {
             await changeFeed.onCallPollSucceeded(now: now)
         } catch {
             logger.warning("PagerDuty on-call poll failed; rotations keep their state", metadata: ["error": "\(String(describing: error).prefix(200))"])
+            if (error as? PagerDutyError)?.isOutage ?? true { await changeFeed.recordOutage(now: now) }
             return []
         }
+        await clients.record(.success(()))
         var disagreeing = Set<String>()
         for rotation in bound {
             let followed = schedules[rotation.id!]?.pagerDutyScheduleIDs ?? []

@@ -39,7 +39,13 @@ struct RotationDuty {
         var unreadable: [UUID: UnreadableRecord] = [:]
         /// Email → name and whether linked, for everyone the models name.
         var people: [String: (name: String, linked: Bool)] = [:]
+        /// When PagerDuty last answered (for rotations following it): held data is current
+        /// only while it keeps answering.
+        var pagerDutyAnsweredAt: Date?
     }
+
+    /// Held data older than this (PagerDuty silent for a sync interval and a little) is stale.
+    static let heldFreshFor: TimeInterval = ChangeFeed.interval + 30
 
     func duty(_ rotation: Rotation) async throws -> Duty {
         try await reader(rotation)(clock.now())
@@ -68,6 +74,7 @@ struct RotationDuty {
         var models = Models()
         if !bound.isEmpty {
             for sync in try await RotationSync.query(on: db).filter(\.$rotation.$id ~~ bound).all() { models.syncs[sync.$rotation.id] = sync }
+            models.pagerDutyAnsweredAt = try await PagerDutyConnection.current(on: db)?.lastSuccessAt
         }
         var timelines: [UUID: HeldTimeline] = [:]
         for (id, sync) in models.syncs {
@@ -102,14 +109,20 @@ struct RotationDuty {
         var readers: [UUID: Reader] = [:]
         for rotation in rotations {
             guard let id = rotation.id, let model = models.byID[id] else { continue }
-            readers[id] = reader(model, people: models.people, sync: models.syncs[id])
+            readers[id] = reader(model, people: models.people, sync: models.syncs[id], answeredAt: models.pagerDutyAnsweredAt)
         }
         return readers
     }
 
-    private static func reader(_ model: RotationModel, people: [String: (name: String, linked: Bool)], sync: RotationSync?) -> Reader {
-        let syncedAt = sync?.syncedAt, staleSince = sync?.staleSince, missing = sync?.sourceMissing ?? false, lastError = sync?.lastError
+    private static func reader(_ model: RotationModel, people: [String: (name: String, linked: Bool)], sync: RotationSync?, answeredAt: Date?) -> Reader {
+        let syncedAt = sync?.syncedAt, failingSince = sync?.staleSince, missing = sync?.sourceMissing ?? false
+        let lastError = sync?.lastError
+        let follows = model.turnedBy == .pagerDuty
         return { now in
+            // Stale once its last read failed, or once PagerDuty has been silent longer than a sync interval.
+            let silentSince = answeredAt.flatMap { now.timeIntervalSince($0) > heldFreshFor ? $0.addingTimeInterval(ChangeFeed.interval) : nil }
+            let staleSince = follows ? failingSince ?? silentSince : nil
+            let problem = failingSince != nil ? lastError : silentSince.map { _ in "PagerDuty has not answered since \(answeredAt!.displayString)" }
             let duty = model.duty(at: now)
             return Duty(people: duty.onDuty.map { assignment in
                             let known = assignment.member.email.flatMap { people[$0] }
@@ -117,7 +130,7 @@ struct RotationDuty {
                             return .init(member: assignment.member, name: name, linked: known?.linked ?? false, reason: assignment.reason)
                         },
                         until: duty.until, turnedBy: model.turnedBy, syncedAt: syncedAt, staleSince: staleSince, sourceMissing: missing,
-                        lastError: lastError)
+                        lastError: problem)
         }
     }
 

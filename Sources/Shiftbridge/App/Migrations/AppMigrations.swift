@@ -27,5 +27,6 @@ enum AppMigrations {
         GuardSlackDelivery(),
         TypedDutyMembers(),
         AddImportOrigin(),
+        AddSyncAttemptedAt(),
     ]
 }
